@@ -1,0 +1,6 @@
+export type * from './types.ts';
+export { systemFlags } from './types.ts';
+export { BlobStore } from './blobs.ts';
+export type { SpoolWriter } from './blobs.ts';
+export { SqliteStore, canonicalAddress, flagsToBits, bitsToFlags } from './sqlite/sqlite-store.ts';
+export { migrations, latestVersion } from './sqlite/migrations.ts';

@@ -1,0 +1,475 @@
+// The embedded Store on node:sqlite (WAL, synchronous=FULL so a COMMIT is on disk when it returns).
+// node:sqlite is synchronous; every method is still async to keep the interface backend-neutral.
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { UserError } from '../../errors/index.ts';
+import type {
+  Account, Alias, BlobRef, Delivered, DeliveryTarget, Domain, Mailbox, MailboxChange, MessageRecord,
+  NewMessage, NewQueueMessage, QueuedMessage, Store,
+} from '../types.ts';
+import { systemFlags } from '../types.ts';
+import { latestVersion, migrations } from './migrations.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+/** Bit i of system_flags is systemFlags[i]. */
+export function flagsToBits(flags: readonly string[]): { bits: number; keywords: string[] } {
+  let bits = 0;
+  const keywords: string[] = [];
+  for (const f of flags) {
+    const i = systemFlags.findIndex((s) => s.toLowerCase() === f.toLowerCase());
+    if (i >= 0) bits |= 1 << i;
+    else if (!keywords.some((k) => k.toLowerCase() === f.toLowerCase())) keywords.push(f);
+  }
+  return { bits, keywords };
+}
+
+export function bitsToFlags(bits: number, keywords: string[]): string[] {
+  const out: string[] = [];
+  systemFlags.forEach((f, i) => {
+    if (bits & (1 << i)) out.push(f);
+  });
+  return out.concat(keywords);
+}
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) throw new UserError('bad-address', `"${address}" is not an address (expected local@domain or @domain)`);
+  return address.slice(at + 1).toLowerCase();
+}
+
+/** Canonical form of an address: domain lower-cased, local part kept. */
+export function canonicalAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address : address.slice(0, at) + '@' + address.slice(at + 1).toLowerCase();
+}
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ":memory:". */
+  path: string;
+  now?: () => Date;
+}
+
+export class SqliteStore implements Store {
+  readonly db: DatabaseSync;
+  private readonly now: () => Date;
+  private readonly watchers = new Map<number, Set<(c: MailboxChange) => void>>();
+  private readonly stmts = new Map<string, StatementSync>();
+
+  constructor(opts: SqliteStoreOptions) {
+    this.now = opts.now ?? (() => new Date());
+    this.db = new DatabaseSync(opts.path);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.migrate();
+  }
+
+  /** Schema version currently in the file. */
+  schemaVersion(): number {
+    const r = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    return r?.version ?? 0;
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    if (!this.db.prepare('SELECT 1 FROM schema_version').get()) this.db.exec('INSERT INTO schema_version (version) VALUES (0)');
+    const current = this.schemaVersion();
+    if (current > latestVersion) {
+      throw new Error(`database schema version ${current} is newer than this Postern (${latestVersion}); upgrade Postern`);
+    }
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      this.tx(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('UPDATE schema_version SET version = ?').run(m.version);
+      });
+    }
+  }
+
+  private q(sql: string): StatementSync {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs fn in one IMMEDIATE transaction (a writer lock from the start: no upgrade deadlocks). */
+  tx<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = fn();
+      this.db.exec('COMMIT');
+      return r;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private emit(accountId: number, c: MailboxChange): void {
+    for (const l of this.watchers.get(accountId) ?? []) {
+      try {
+        l(c);
+      } catch {
+        // A watcher's failure is its own session's problem, never the writer's.
+      }
+    }
+  }
+
+  watch(accountId: number, listener: (c: MailboxChange) => void): () => void {
+    let set = this.watchers.get(accountId);
+    if (!set) this.watchers.set(accountId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.watchers.delete(accountId);
+    };
+  }
+
+  // ---- Domains
+
+  private toDomain(r: Row): Domain {
+    return { id: Number(r.id), name: String(r.name), createdAt: new Date(Number(r.created_at)) };
+  }
+
+  async addDomain(name: string): Promise<Domain> {
+    const n = name.toLowerCase();
+    if (this.q('SELECT 1 FROM domains WHERE name = ?').get(n)) throw new UserError('exists', `domain "${n}" already exists`);
+    const r = this.q('INSERT INTO domains (name, created_at) VALUES (?, ?) RETURNING *').get(n, this.now().getTime()) as Row;
+    return this.toDomain(r);
+  }
+
+  async removeDomain(name: string): Promise<boolean> {
+    const d = await this.getDomain(name);
+    if (!d) return false;
+    const users = this.q('SELECT COUNT(*) AS n FROM accounts WHERE domain_id = ?').get(d.id) as { n: number };
+    const aliases = this.q('SELECT COUNT(*) AS n FROM aliases WHERE domain_id = ?').get(d.id) as { n: number };
+    if (users.n > 0 || aliases.n > 0) {
+      throw new UserError('in-use', `domain "${d.name}" still has ${users.n} account(s) and ${aliases.n} alias target(s); remove them first`);
+    }
+    this.q('DELETE FROM domains WHERE id = ?').run(d.id);
+    return true;
+  }
+
+  async getDomain(name: string): Promise<Domain | undefined> {
+    const r = this.q('SELECT * FROM domains WHERE name = ?').get(name.toLowerCase()) as Row | undefined;
+    return r ? this.toDomain(r) : undefined;
+  }
+
+  async listDomains(): Promise<Domain[]> {
+    return (this.q('SELECT * FROM domains ORDER BY name').all() as Row[]).map((r) => this.toDomain(r));
+  }
+
+  private requireDomain(address: string): Domain {
+    const name = domainOf(address);
+    const r = this.q('SELECT * FROM domains WHERE name = ?').get(name) as Row | undefined;
+    if (!r) throw new UserError('no-domain', `domain "${name}" is not a local domain (add it with \`postern domain add ${name}\`)`);
+    return this.toDomain(r);
+  }
+
+  // ---- Accounts
+
+  private toAccount(r: Row): Account {
+    return {
+      id: Number(r.id),
+      address: String(r.address),
+      domainId: Number(r.domain_id),
+      passwordHash: r.password_hash === null ? null : String(r.password_hash),
+      credentials: JSON.parse(String(r.credentials)) as Record<string, unknown>,
+      quotaBytes: r.quota_bytes === null ? null : Number(r.quota_bytes),
+      usedBytes: Number(r.used_bytes),
+      disabled: Number(r.disabled) !== 0,
+      createdAt: new Date(Number(r.created_at)),
+    };
+  }
+
+  async addAccount(a: { address: string; passwordHash: string | null; credentials?: Record<string, unknown>; quotaBytes?: number | null }): Promise<Account> {
+    const address = canonicalAddress(a.address);
+    const d = this.requireDomain(address);
+    if (this.q('SELECT 1 FROM accounts WHERE address = ?').get(address)) throw new UserError('exists', `account "${address}" already exists`);
+    if (this.q('SELECT 1 FROM aliases WHERE address = ?').get(address)) throw new UserError('exists', `"${address}" is an alias; remove the alias first`);
+    const r = this.q('INSERT INTO accounts (address, domain_id, password_hash, credentials, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
+      .get(address, d.id, a.passwordHash, JSON.stringify(a.credentials ?? {}), a.quotaBytes ?? null, this.now().getTime()) as Row;
+    return this.toAccount(r);
+  }
+
+  async removeAccount(address: string): Promise<boolean> {
+    const acct = await this.getAccount(address);
+    if (!acct) return false;
+    this.tx(() => {
+      // Release the account's references on shared blobs; files with no reference left are removed by blob GC.
+      this.q(`UPDATE blobs SET refcount = refcount - (SELECT COUNT(*) FROM messages m JOIN mailboxes b ON m.mailbox_id = b.id
+              WHERE b.account_id = ? AND m.blob_hash = blobs.hash) WHERE hash IN (SELECT m.blob_hash FROM messages m JOIN mailboxes b ON m.mailbox_id = b.id WHERE b.account_id = ?)`).run(acct.id, acct.id);
+      this.q('DELETE FROM accounts WHERE id = ?').run(acct.id);
+    });
+    return true;
+  }
+
+  async getAccount(address: string): Promise<Account | undefined> {
+    const r = this.q('SELECT * FROM accounts WHERE address = ?').get(canonicalAddress(address)) as Row | undefined;
+    return r ? this.toAccount(r) : undefined;
+  }
+
+  async getAccountById(id: number): Promise<Account | undefined> {
+    const r = this.q('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.toAccount(r) : undefined;
+  }
+
+  async listAccounts(domain?: string): Promise<Account[]> {
+    const rows = domain === undefined
+      ? this.q('SELECT * FROM accounts ORDER BY address').all()
+      : this.q('SELECT a.* FROM accounts a JOIN domains d ON a.domain_id = d.id WHERE d.name = ? ORDER BY a.address').all(domain.toLowerCase());
+    return (rows as Row[]).map((r) => this.toAccount(r));
+  }
+
+  async setPassword(address: string, passwordHash: string | null, credentials?: Record<string, unknown>): Promise<boolean> {
+    const r = credentials === undefined
+      ? this.q('UPDATE accounts SET password_hash = ? WHERE address = ?').run(passwordHash, canonicalAddress(address))
+      : this.q('UPDATE accounts SET password_hash = ?, credentials = ? WHERE address = ?').run(passwordHash, JSON.stringify(credentials), canonicalAddress(address));
+    return Number(r.changes) > 0;
+  }
+
+  // ---- Aliases
+
+  async addAlias(address: string, targets: string[]): Promise<Alias> {
+    const addr = canonicalAddress(address);
+    const d = this.requireDomain(addr);
+    if (targets.length === 0) throw new UserError('no-target', 'an alias needs at least one target');
+    if (this.q('SELECT 1 FROM accounts WHERE address = ?').get(addr)) throw new UserError('exists', `"${addr}" is an account; an alias cannot shadow it`);
+    this.tx(() => {
+      for (const t of targets) this.q('INSERT OR IGNORE INTO aliases (address, target, domain_id) VALUES (?, ?, ?)').run(addr, canonicalAddress(t), d.id);
+    });
+    return (await this.getAlias(addr))!;
+  }
+
+  async removeAlias(address: string, target?: string): Promise<boolean> {
+    const addr = canonicalAddress(address);
+    const r = target === undefined
+      ? this.q('DELETE FROM aliases WHERE address = ?').run(addr)
+      : this.q('DELETE FROM aliases WHERE address = ? AND target = ?').run(addr, canonicalAddress(target));
+    return Number(r.changes) > 0;
+  }
+
+  async getAlias(address: string): Promise<Alias | undefined> {
+    const rows = this.q('SELECT address, target FROM aliases WHERE address = ? ORDER BY target').all(canonicalAddress(address)) as Row[];
+    if (rows.length === 0) return undefined;
+    return { address: String(rows[0]!.address), targets: rows.map((r) => String(r.target)) };
+  }
+
+  async listAliases(domain?: string): Promise<Alias[]> {
+    const rows = (domain === undefined
+      ? this.q('SELECT address, target FROM aliases ORDER BY address, target').all()
+      : this.q('SELECT a.address, a.target FROM aliases a JOIN domains d ON a.domain_id = d.id WHERE d.name = ? ORDER BY a.address, a.target').all(domain.toLowerCase())) as Row[];
+    const out: Alias[] = [];
+    for (const r of rows) {
+      const last = out[out.length - 1];
+      if (last && last.address === r.address) last.targets.push(String(r.target));
+      else out.push({ address: String(r.address), targets: [String(r.target)] });
+    }
+    return out;
+  }
+
+  // ---- Mailboxes
+
+  private toMailbox(r: Row): Mailbox {
+    return {
+      id: Number(r.id),
+      accountId: Number(r.account_id),
+      name: String(r.name),
+      uidValidity: Number(r.uidvalidity),
+      uidNext: Number(r.uidnext),
+      highestModseq: Number(r.highestmodseq),
+      specialUse: r.special_use === null ? null : String(r.special_use),
+      subscribed: Number(r.subscribed) !== 0,
+      messageCount: Number(r.message_count),
+      totalBytes: Number(r.total_bytes),
+    };
+  }
+
+  private static normalizeName(name: string): string {
+    // RFC 9051 §5.1: INBOX is case-insensitive.
+    return /^inbox$/i.test(name) ? 'INBOX' : /^inbox\//i.test(name) ? 'INBOX' + name.slice(5) : name;
+  }
+
+  /** A UIDVALIDITY that is new for this account: RFC 9051 §2.3.1.1 asks that it never repeat. */
+  private nextUidValidity(accountId: number): number {
+    const r = this.q('SELECT MAX(uidvalidity) AS m FROM mailboxes WHERE account_id = ?').get(accountId) as { m: number | null };
+    const byClock = Math.floor(this.now().getTime() / 1000) % 0xffffffff;
+    return Math.max(byClock, (r.m ?? 0) + 1) >>> 0;
+  }
+
+  async createMailbox(accountId: number, name: string, opts: { specialUse?: string | null; subscribed?: boolean } = {}): Promise<Mailbox> {
+    const n = SqliteStore.normalizeName(name);
+    if (this.q('SELECT 1 FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, n)) throw new UserError('exists', `mailbox "${n}" already exists`);
+    const r = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
+      .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row;
+    const mb = this.toMailbox(r);
+    this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: mb.id, what: 'created' });
+    return mb;
+  }
+
+  async getMailbox(accountId: number, name: string): Promise<Mailbox | undefined> {
+    const r = this.q('SELECT * FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, SqliteStore.normalizeName(name)) as Row | undefined;
+    return r ? this.toMailbox(r) : undefined;
+  }
+
+  async getMailboxById(id: number): Promise<Mailbox | undefined> {
+    const r = this.q('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.toMailbox(r) : undefined;
+  }
+
+  async listMailboxes(accountId: number): Promise<Mailbox[]> {
+    return (this.q('SELECT * FROM mailboxes WHERE account_id = ? ORDER BY name').all(accountId) as Row[]).map((r) => this.toMailbox(r));
+  }
+
+  async renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    const f = SqliteStore.normalizeName(from);
+    const t = SqliteStore.normalizeName(to);
+    const src = await this.getMailbox(accountId, f);
+    if (!src) throw new UserError('no-mailbox', `mailbox "${f}" does not exist`);
+    if (await this.getMailbox(accountId, t)) throw new UserError('exists', `mailbox "${t}" already exists`);
+    this.tx(() => {
+      // Children move with their parent (RFC 9051 §6.3.6).
+      const children = this.q("SELECT id, name FROM mailboxes WHERE account_id = ? AND substr(name, 1, ?) = ?").all(accountId, f.length + 1, f + '/') as Row[];
+      this.q('UPDATE mailboxes SET name = ? WHERE id = ?').run(t, src.id);
+      for (const c of children) this.q('UPDATE mailboxes SET name = ? WHERE id = ?').run(t + String(c.name).slice(f.length), Number(c.id));
+    });
+    this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: src.id, what: 'renamed' });
+  }
+
+  async deleteMailbox(accountId: number, name: string): Promise<void> {
+    const mb = await this.getMailbox(accountId, name);
+    if (!mb) throw new UserError('no-mailbox', `mailbox "${name}" does not exist`);
+    this.tx(() => {
+      this.q('UPDATE blobs SET refcount = refcount - (SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND blob_hash = blobs.hash) WHERE hash IN (SELECT blob_hash FROM messages WHERE mailbox_id = ?)').run(mb.id, mb.id);
+      this.q('UPDATE accounts SET used_bytes = MAX(0, used_bytes - ?) WHERE id = ?').run(mb.totalBytes, accountId);
+      this.q('DELETE FROM mailboxes WHERE id = ?').run(mb.id);
+    });
+    this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: mb.id, what: 'deleted' });
+  }
+
+  async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
+    this.q('UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?').run(subscribed ? 1 : 0, accountId, SqliteStore.normalizeName(name));
+  }
+
+  // ---- Messages
+
+  private toMessage(r: Row): MessageRecord {
+    return {
+      id: Number(r.id),
+      mailboxId: Number(r.mailbox_id),
+      uid: Number(r.uid),
+      modseq: Number(r.modseq),
+      blobHash: String(r.blob_hash),
+      prefix: r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array),
+      size: Number(r.size),
+      internalDate: new Date(Number(r.internal_date)),
+      flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]),
+      structure: r.structure === null ? null : JSON.parse(String(r.structure)),
+    };
+  }
+
+  /** Inserts one message row; must run inside a transaction. */
+  private insertMessage(mailboxId: number, accountId: number, blob: BlobRef, m: { prefix?: Uint8Array; flags?: string[]; internalDate?: Date; structure?: unknown }): Delivered {
+    const mb = this.q('UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING uidnext - 1 AS uid, highestmodseq AS modseq').get(mailboxId) as { uid: number; modseq: number } | undefined;
+    if (!mb) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
+    const prefix = m.prefix && m.prefix.length > 0 ? m.prefix : null;
+    const size = blob.size + (prefix?.length ?? 0);
+    const { bits, keywords } = flagsToBits(m.flags ?? []);
+    this.q('INSERT INTO blobs (hash, size, refcount) VALUES (?, ?, 1) ON CONFLICT (hash) DO UPDATE SET refcount = refcount + 1').run(blob.hash, blob.size);
+    this.q('INSERT INTO messages (mailbox_id, uid, modseq, blob_hash, prefix, size, internal_date, system_flags, keywords, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(mailboxId, mb.uid, mb.modseq, blob.hash, prefix, size, (m.internalDate ?? this.now()).getTime(), bits, JSON.stringify(keywords), m.structure === undefined || m.structure === null ? null : JSON.stringify(m.structure));
+    this.q('UPDATE mailboxes SET message_count = message_count + 1, total_bytes = total_bytes + ? WHERE id = ?').run(size, mailboxId);
+    this.q('UPDATE accounts SET used_bytes = used_bytes + ? WHERE id = ?').run(size, accountId);
+    return { accountId, mailboxId, uid: mb.uid, modseq: mb.modseq };
+  }
+
+  async appendMessage(mailboxId: number, msg: NewMessage): Promise<Delivered> {
+    const mb = await this.getMailboxById(mailboxId);
+    if (!mb) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
+    const d = this.tx(() => this.insertMessage(mailboxId, mb.accountId, msg.blob, msg));
+    this.emit(mb.accountId, { kind: 'append', mailboxId, uid: d.uid, modseq: d.modseq });
+    return d;
+  }
+
+  async deliver(blob: BlobRef, targets: DeliveryTarget[], opts: { internalDate?: Date; structure?: unknown } = {}): Promise<Delivered[]> {
+    const internalDate = opts.internalDate ?? this.now();
+    const out = this.tx(() => targets.map((t) => {
+      let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
+      if (!mb) {
+        mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
+          .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+      }
+      return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
+    }));
+    for (const d of out) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    return out;
+  }
+
+  async listMessages(mailboxId: number, opts: { fromUid?: number; limit?: number } = {}): Promise<MessageRecord[]> {
+    const rows = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid LIMIT ?').all(mailboxId, opts.fromUid ?? 1, opts.limit ?? -1) as Row[];
+    return rows.map((r) => this.toMessage(r));
+  }
+
+  async getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined> {
+    const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, uid) as Row | undefined;
+    return r ? this.toMessage(r) : undefined;
+  }
+
+  // ---- Queue
+
+  async enqueue(msg: NewQueueMessage): Promise<number> {
+    const now = this.now().getTime();
+    return this.tx(() => {
+      this.q('INSERT INTO blobs (hash, size, refcount) VALUES (?, ?, 1) ON CONFLICT (hash) DO UPDATE SET refcount = refcount + 1').run(msg.blob.hash, msg.blob.size);
+      const r = this.q('INSERT INTO queue (blob_hash, prefix, sender, envid, ret, require_tls, received_from, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
+        .get(msg.blob.hash, msg.prefix && msg.prefix.length > 0 ? msg.prefix : null, msg.sender, msg.envid, msg.ret, msg.requireTls ? 1 : 0, msg.receivedFrom, now, now) as { id: number };
+      for (const rc of msg.recipients) {
+        this.q('INSERT INTO queue_recipients (queue_id, address, notify, orcpt) VALUES (?, ?, ?, ?)').run(r.id, rc.address, rc.notify ? rc.notify.join(',') : null, rc.orcpt);
+      }
+      return Number(r.id);
+    });
+  }
+
+  private toQueued(r: Row): QueuedMessage {
+    const rcpts = this.q('SELECT * FROM queue_recipients WHERE queue_id = ? ORDER BY id').all(Number(r.id)) as Row[];
+    return {
+      id: Number(r.id),
+      blob: { hash: String(r.blob_hash), size: Number((this.q('SELECT size FROM blobs WHERE hash = ?').get(String(r.blob_hash)) as { size: number }).size) },
+      prefix: r.prefix === null ? undefined : (r.prefix as Uint8Array),
+      sender: String(r.sender),
+      envid: r.envid === null ? null : String(r.envid),
+      ret: r.ret === null ? null : (String(r.ret) as 'FULL' | 'HDRS'),
+      requireTls: Number(r.require_tls) !== 0,
+      receivedFrom: String(r.received_from),
+      createdAt: new Date(Number(r.created_at)),
+      nextAttemptAt: new Date(Number(r.next_attempt_at)),
+      attempts: Number(r.attempts),
+      recipients: rcpts.map((x) => ({
+        id: Number(x.id),
+        address: String(x.address),
+        notify: x.notify === null ? null : String(x.notify).split(','),
+        orcpt: x.orcpt === null ? null : String(x.orcpt),
+        status: String(x.status) as 'pending' | 'delivered' | 'failed',
+        lastError: x.last_error === null ? null : String(x.last_error),
+      })),
+    };
+  }
+
+  async getQueued(id: number): Promise<QueuedMessage | undefined> {
+    const r = this.q('SELECT * FROM queue WHERE id = ?').get(id) as Row | undefined;
+    return r ? this.toQueued(r) : undefined;
+  }
+
+  async listQueue(): Promise<QueuedMessage[]> {
+    return (this.q('SELECT * FROM queue ORDER BY next_attempt_at, id').all() as Row[]).map((r) => this.toQueued(r));
+  }
+
+  async close(): Promise<void> {
+    this.watchers.clear();
+    if (this.db.isOpen) {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// The one Store interface (CONVENTIONS.md §6): domain operations, not key/value. The embedded
+// backend is store/sqlite; a PostgreSQL backend implements the same interface and passes the same
+// contract suite (test/contract/). Every method that a protocol acknowledgement depends on resolves
+// only after the change is committed durably.
+
+export interface Domain { id: number; name: string; createdAt: Date }
+
+export interface Account {
+  id: number;
+  /** Canonical address, lower-cased domain; local part as created. */
+  address: string;
+  domainId: number;
+  /** A PHC-style or {SCHEME} hash; null when the account cannot log in with a password. */
+  passwordHash: string | null;
+  /** Derived secrets kept beside the hash (e.g. SCRAM StoredKey/ServerKey per mechanism), as JSON. */
+  credentials: Record<string, unknown>;
+  quotaBytes: number | null;
+  usedBytes: number;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface Alias { address: string; targets: string[] }
+
+export interface Mailbox {
+  id: number;
+  accountId: number;
+  /** Full name with "/" as the hierarchy delimiter; "INBOX" is always upper case. */
+  name: string;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  /** RFC 6154 attribute such as "\\Sent", or null. */
+  specialUse: string | null;
+  subscribed: boolean;
+  messageCount: number;
+  totalBytes: number;
+}
+
+/** System flags are stored as a bitmask; keywords as a list. */
+export const systemFlags = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+export type SystemFlag = (typeof systemFlags)[number];
+
+export interface MessageRecord {
+  id: number;
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  blobHash: string;
+  /** Bytes prepended to the blob for this copy only (e.g. Delivered-To); empty for most messages. */
+  prefix: Uint8Array;
+  /** Size of prefix + blob: the RFC822.SIZE. */
+  size: number;
+  internalDate: Date;
+  flags: string[];
+  /** The MIME structure recorded at delivery (src/mime), JSON; null when not yet computed. */
+  structure: unknown;
+}
+
+export interface BlobRef { hash: string; size: number }
+
+export interface NewMessage {
+  blob: BlobRef;
+  prefix?: Uint8Array;
+  flags?: string[];
+  internalDate?: Date;
+  structure?: unknown;
+}
+
+export interface DeliveryTarget { accountId: number; mailbox: string; prefix?: Uint8Array; flags?: string[] }
+export interface Delivered { accountId: number; mailboxId: number; uid: number; modseq: number }
+
+export interface QueueRecipient {
+  address: string;
+  /** RFC 3461 NOTIFY values, e.g. ["FAILURE","DELAY"] or ["NEVER"]; null when not given. */
+  notify: string[] | null;
+  /** RFC 3461 ORCPT as "addr-type;xtext", or null. */
+  orcpt: string | null;
+}
+
+export interface NewQueueMessage {
+  blob: BlobRef;
+  prefix?: Uint8Array;
+  /** Reverse path; "" for the null sender. */
+  sender: string;
+  recipients: QueueRecipient[];
+  envid: string | null;
+  ret: 'FULL' | 'HDRS' | null;
+  requireTls: boolean;
+  /** Who handed it to us, for logs and DSNs. */
+  receivedFrom: string;
+}
+
+export interface QueuedMessage extends Omit<NewQueueMessage, 'recipients'> {
+  id: number;
+  createdAt: Date;
+  nextAttemptAt: Date;
+  attempts: number;
+  recipients: (QueueRecipient & { id: number; status: 'pending' | 'delivered' | 'failed'; lastError: string | null })[];
+}
+
+/** A change to a mailbox, published to every session watching it (IMAP IDLE and the like). */
+export type MailboxChange =
+  | { kind: 'append'; mailboxId: number; uid: number; modseq: number }
+  | { kind: 'flags'; mailboxId: number; uid: number; modseq: number; flags: string[] }
+  | { kind: 'expunge'; mailboxId: number; uid: number; modseq: number }
+  | { kind: 'mailbox'; accountId: number; mailboxId: number; what: 'created' | 'deleted' | 'renamed' };
+
+export interface Store {
+  // Domains
+  addDomain(name: string): Promise<Domain>;
+  removeDomain(name: string): Promise<boolean>;
+  getDomain(name: string): Promise<Domain | undefined>;
+  listDomains(): Promise<Domain[]>;
+
+  // Accounts
+  addAccount(a: { address: string; passwordHash: string | null; credentials?: Record<string, unknown>; quotaBytes?: number | null }): Promise<Account>;
+  removeAccount(address: string): Promise<boolean>;
+  getAccount(address: string): Promise<Account | undefined>;
+  getAccountById(id: number): Promise<Account | undefined>;
+  listAccounts(domain?: string): Promise<Account[]>;
+  setPassword(address: string, passwordHash: string | null, credentials?: Record<string, unknown>): Promise<boolean>;
+
+  // Aliases ("@domain" is the catch-all of domain)
+  addAlias(address: string, targets: string[]): Promise<Alias>;
+  /** Removes one target, or the whole alias when target is omitted. */
+  removeAlias(address: string, target?: string): Promise<boolean>;
+  getAlias(address: string): Promise<Alias | undefined>;
+  listAliases(domain?: string): Promise<Alias[]>;
+
+  // Mailboxes
+  createMailbox(accountId: number, name: string, opts?: { specialUse?: string | null; subscribed?: boolean }): Promise<Mailbox>;
+  getMailbox(accountId: number, name: string): Promise<Mailbox | undefined>;
+  getMailboxById(id: number): Promise<Mailbox | undefined>;
+  listMailboxes(accountId: number): Promise<Mailbox[]>;
+  renameMailbox(accountId: number, from: string, to: string): Promise<void>;
+  deleteMailbox(accountId: number, name: string): Promise<void>;
+  setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+
+  // Messages
+  /** Appends one message; durable when the promise resolves. */
+  appendMessage(mailboxId: number, msg: NewMessage): Promise<Delivered>;
+  /** Delivers one blob to several mailboxes atomically (all or none); durable when it resolves. */
+  deliver(blob: BlobRef, targets: DeliveryTarget[], opts?: { internalDate?: Date; structure?: unknown }): Promise<Delivered[]>;
+  /** Messages of a mailbox in UID order, optionally from a UID on. */
+  listMessages(mailboxId: number, opts?: { fromUid?: number; limit?: number }): Promise<MessageRecord[]>;
+  getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined>;
+
+  // Outbound queue
+  enqueue(msg: NewQueueMessage): Promise<number>;
+  getQueued(id: number): Promise<QueuedMessage | undefined>;
+  listQueue(): Promise<QueuedMessage[]>;
+
+  /** Subscribes to changes of one account's mailboxes; returns the unsubscribe function. */
+  watch(accountId: number, listener: (c: MailboxChange) => void): () => void;
+
+  close(): Promise<void>;
+}
