@@ -3,6 +3,7 @@
 import type { Config } from './config/index.ts';
 import type { Directory } from './directory/index.ts';
 import type { Logger } from './observe/index.ts';
+import type { Authenticator } from './sasl/index.ts';
 import type { BlobStore, Store } from './store/index.ts';
 import type { TlsProvider } from './tls/index.ts';
 
@@ -22,4 +23,5 @@ export interface Context {
   readonly blobs: BlobStore;
   readonly directory: Directory;
   readonly tls: TlsProvider;
+  readonly auth: Authenticator;
 }

@@ -1,0 +1,1 @@
+export type { Connection, ProtocolHandler, RefuseReason } from './types.ts';

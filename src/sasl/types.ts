@@ -1,0 +1,57 @@
+// The server side of SASL (RFC 4422) as a step machine shared by every protocol: the protocol
+// session frames challenges and responses in its own syntax (SMTP "334 …", IMAP "+ …") and feeds
+// the decoded bytes here; the mechanism decides.
+import type { TLSSocket } from 'node:tls';
+import type { Account } from '../store/index.ts';
+
+/** What the authenticator needs to know about the connection. */
+export interface AuthConnection {
+  /** "smtp", "submission", "imap", "pop3", "managesieve": app passwords may be limited per protocol. */
+  protocol: string;
+  remoteAddress: string;
+  /** True once TLS is active (implicit or after STARTTLS). */
+  secure: boolean;
+  /** The TLS socket, for channel binding (SCRAM-*-PLUS) and client certificates (EXTERNAL). */
+  tlsSocket?: TLSSocket;
+  /** The listener's allow_plaintext_auth: password mechanisms may be offered before TLS. */
+  allowPlaintext: boolean;
+}
+
+export type AuthFailure =
+  /** Wrong password, unknown user, bad authzid: the client sees one and the same answer. */
+  | 'invalid-credentials'
+  /** The client's message does not parse (SMTP 501, IMAP BAD). */
+  | 'malformed'
+  /** The client sent "*" to cancel (RFC 4422 §3.5). */
+  | 'aborted'
+  /** Too many failures from this address or for this account: try later (SMTP 454 4.7.0, IMAP NO [UNAVAILABLE]). */
+  | 'throttled'
+  /** Storage or hashing failed: try later. */
+  | 'temporary'
+  /** The mechanism is not offered here (e.g. password mechanisms before TLS). */
+  | 'unavailable';
+
+export type SaslStep =
+  | { kind: 'challenge'; data: Uint8Array }
+  | { kind: 'success'; account: Account; authcid: string; /** RFC 4422 additional data with success (SCRAM server-final). */ data?: Uint8Array }
+  | { kind: 'failure'; reason: AuthFailure; /** For logs only: never shown to the client. */ detail: string };
+
+export interface SaslExchange {
+  readonly mechanism: string;
+  /**
+   * Feeds the client's next response (already base64-decoded by the protocol). The first call
+   * carries the initial response, or null when the client sent none. "*" cancellation is the
+   * protocol's to detect; it calls cancel() instead.
+   */
+  step(response: Uint8Array | null): Promise<SaslStep>;
+  cancel(): SaslStep;
+}
+
+export interface Authenticator {
+  /** Mechanisms to advertise on this connection, in preference order. */
+  mechanisms(conn: AuthConnection): string[];
+  /** Starts an exchange; undefined when the mechanism is unknown or not offered on this connection. */
+  start(mechanism: string, conn: AuthConnection): SaslExchange | undefined;
+  /** Username/password login outside SASL (IMAP LOGIN, POP3 USER/PASS). */
+  verifyPassword(username: string, password: string, conn: AuthConnection): Promise<SaslStep>;
+}
