@@ -220,6 +220,13 @@ function joinParams(raw: RawParam[]): Record<string, string> {
 /** Parse "value; params" of a structured MIME field. The value is lower-cased with white space removed. */
 export function parseParameterized(field: string): { value: string; params: Record<string, string> } {
   const { head, params } = splitParams(stripComments(unfold(field)));
+  // Real mail forgets the ";" ("TEXT/PLAIN charset=US-ASCII"): the first word is the value and
+  // name=value pairs after it are parameters.
+  const m = /^([^\s=]+(?:\s*\/\s*[^\s=;]+)?)\s+([^\s=]+\s*=[\s\S]*)$/.exec(head);
+  if (m) {
+    const extra = splitParams(`x;${m[2]!.replace(/\s+(?=[^\s=]+\s*=)/g, ';')}`).params;
+    return { value: m[1]!.replace(/\s+/g, '').toLowerCase(), params: joinParams([...extra, ...params]) };
+  }
   return { value: head.replace(/\s+/g, '').toLowerCase(), params: joinParams(params) };
 }
 

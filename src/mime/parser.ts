@@ -18,13 +18,11 @@ import { defaultMimeLimits, type MimeLimits, type MimePart } from './types.ts';
 const LF = 0x0a;
 const CR = 0x0d;
 const HYPHEN = 0x2d;
-const SP = 0x20;
-const HT = 0x09;
 
 /** RFC 2046 §5.1.1: boundaries are 1 to 70 characters; we accept longer ones up to this, for real mail. */
 const maxBoundaryBytes = 256;
-/** Bytes of each line kept: "--" + boundary + "--" + some transport padding. */
-const prefixCap = maxBoundaryBytes + 4 + 32;
+/** Bytes of each line kept: "--" + boundary + "--". */
+const prefixCap = maxBoundaryBytes + 4;
 
 type Frame =
   | { kind: 'header'; part: MimePart; depth: number; inDigest: boolean; chunks: Uint8Array[]; kept: number; bodyLF: number }
@@ -85,8 +83,6 @@ export class MimeParser {
   #lineLen = 0;
   readonly #prefix = new Uint8Array(prefixCap);
   #prefixLen = 0;
-  /** A byte other than SP, HT or CR beyond the prefix. */
-  #tailNonWs = false;
   #lastByte = -1;
   #byteBeforeLast = -1;
   /** Header bytes kept before this line started (to drop a boundary line read as header). */
@@ -94,7 +90,6 @@ export class MimeParser {
 
   // The previous complete line.
   #prevEol = 0;
-  #prevContentLen = 0;
 
   constructor(limits?: Partial<MimeLimits>) {
     this.#limits = { ...defaultMimeLimits, ...limits };
@@ -122,8 +117,7 @@ export class MimeParser {
     if (this.#lineLen > 0) this.#finishLine(false);
     this.#ended = true;
     const total = this.#offset;
-    const lastIsLF = this.#lastByte === LF;
-    while (this.#stack.length > 0) this.#close(this.#stack.pop()!, total, this.#lfCount, lastIsLF, total, false);
+    while (this.#stack.length > 0) this.#close(this.#stack.pop()!, total, this.#lfCount, total, false);
     return this.#root;
   }
 
@@ -140,9 +134,6 @@ export class MimeParser {
       const take = Math.min(len, prefixCap - this.#prefixLen);
       this.#prefix.set(chunk.subarray(from, from + take), this.#prefixLen);
       this.#prefixLen += take;
-      if (take < len && this.#prefix[0] === HYPHEN && this.#prefix[1] === HYPHEN) this.#scanTail(chunk, from + take, to);
-    } else if (this.#prefixLen >= prefixCap && this.#prefix[0] === HYPHEN && this.#prefix[1] === HYPHEN) {
-      this.#scanTail(chunk, from, to);
     }
     const top = this.#stack[this.#stack.length - 1];
     if (top?.kind === 'header') this.#keepHeader(top, chunk, from, to);
@@ -155,17 +146,6 @@ export class MimeParser {
     }
     this.#lineLen += len;
     this.#offset += len;
-  }
-
-  #scanTail(chunk: Uint8Array, from: number, to: number): void {
-    if (this.#tailNonWs) return;
-    for (let i = from; i < to; i++) {
-      const c = chunk[i]!;
-      if (c !== SP && c !== HT && c !== CR && c !== LF) {
-        this.#tailNonWs = true;
-        return;
-      }
-    }
   }
 
   /** Copy header bytes, within maxHeaderBytes for the part and maxTotalHeaderBytes overall. */
@@ -195,39 +175,38 @@ export class MimeParser {
       if (top?.kind === 'header' && contentLen === 0 && complete) this.#endHeader(top, lineEnd);
     }
     this.#prevEol = eol;
-    this.#prevContentLen = contentLen;
     this.#lineLen = 0;
     this.#prefixLen = 0;
-    this.#tailNonWs = false;
   }
 
   /**
    * RFC 2046 §5.1.1: a delimiter line is "--" boundary, then "--" for the close delimiter, then
-   * only transport padding (LWSP). The innermost open multipart whose boundary matches wins, so
-   * a missing inner close delimiter is recovered by an outer boundary.
+   * transport padding. Real mail puts other text after the boundary ("--b--</BODY></HTML>"), so,
+   * like deployed servers, we match on the prefix alone. RFC 2046 §5.1.1 requires that no
+   * encapsulated line starts with a boundary, so this misreads only broken mail. When several open
+   * multiparts match (one boundary a prefix of another), the longest boundary wins, then the
+   * innermost, so a missing inner close delimiter is recovered by an outer boundary.
    */
   #matchDelimiter(contentLen: number): { index: number; close: boolean } | null {
     const p = this.#prefix;
     const have = Math.min(this.#prefixLen, contentLen);
+    let best = -1;
+    let bestLen = -1;
     for (let i = this.#stack.length - 1; i >= 0; i--) {
       const f = this.#stack[i]!;
       if (f.kind !== 'multipart' || f.phase === 'epilogue') continue;
       const b = f.boundary;
-      if (have < 2 + b.length) continue;
+      if (have < 2 + b.length || b.length <= bestLen) continue;
       let ok = true;
       for (let k = 0; k < b.length && ok; k++) ok = p[2 + k] === b[k];
-      if (!ok) continue;
-      let at = 2 + b.length;
-      let close = false;
-      if (at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN) {
-        close = true;
-        at += 2;
+      if (ok) {
+        best = i;
+        bestLen = b.length;
       }
-      for (; at < have && ok; at++) ok = p[at] === SP || p[at] === HT;
-      if (ok && contentLen > this.#prefixLen && this.#tailNonWs) ok = false;
-      if (ok) return { index: i, close };
     }
-    return null;
+    if (best < 0) return null;
+    const at = 2 + bestLen;
+    return { index: best, close: at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN };
   }
 
   #onDelimiter(index: number, close: boolean, lineEnd: number, complete: boolean): void {
@@ -236,8 +215,7 @@ export class MimeParser {
     const endAt = lineStart - this.#prevEol;
     const lfBeforeLine = complete ? this.#lfCount - 1 : this.#lfCount;
     const lfAt = lfBeforeLine - (this.#prevEol > 0 ? 1 : 0);
-    const lastIsLF = this.#prevContentLen === 0;
-    while (this.#stack.length - 1 > index) this.#close(this.#stack.pop()!, endAt, lfAt, lastIsLF, lineStart, true);
+    while (this.#stack.length - 1 > index) this.#close(this.#stack.pop()!, endAt, lfAt, lineStart, true);
     const mp = this.#stack[index] as Extract<Frame, { kind: 'multipart' }>;
     if (close) {
       mp.phase = 'epilogue';
@@ -309,10 +287,10 @@ export class MimeParser {
   }
 
   /**
-   * Close a frame. `endAt`/`lfAt`/`lastIsLF` describe where a body ends (before the CRLF of a
+   * Close a frame. `endAt`/`lfAt` describe where a body ends (before the CRLF of a
    * delimiter, or at end of input); `headerEnd` is where a header still being read stops.
    */
-  #close(frame: Frame, endAt: number, lfAt: number, lastIsLF: boolean, headerEnd: number, atDelimiter: boolean): void {
+  #close(frame: Frame, endAt: number, lfAt: number, headerEnd: number, atDelimiter: boolean): void {
     const part = frame.part;
     if (frame.kind === 'header') {
       // A header cut off by a delimiter or the end of input: no body. A delimiter line was read as
@@ -330,7 +308,9 @@ export class MimeParser {
       return;
     }
     part.end = endAt;
-    part.bodyLines = lfAt - frame.bodyLF + (lastIsLF ? 0 : 1);
+    // Lines are counted as line feeds in the body, as Dovecot does: a last line cut short by a
+    // boundary (whose CRLF belongs to the boundary) or by the end of input is not counted.
+    part.bodyLines = lfAt - frame.bodyLF;
   }
 }
 

@@ -18,7 +18,7 @@ export interface MimePart {
   bodyStart: number;
   /** One past the last body byte; the CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1). */
   end: number;
-  /** Lines in the body: line feeds in [bodyStart, end), plus one for a last line without one. */
+  /** Lines in the body: line feeds in [bodyStart, end) (a last line without one is not counted, as in Dovecot). */
   bodyLines: number;
   headers: HeaderField[];
   /** Default text/plain; charset=us-ascii (RFC 2045 §5.2), or message/rfc822 inside multipart/digest (RFC 2046 §5.1.5). */
