@@ -19,5 +19,5 @@ export const imapLimits = {
 /** The `[imap]` table. */
 export const imapSettings = {
   max_connections_per_account: key(count.min(1), { default: 20, doc: 'IMAP sessions one account may have open at once, over all listeners; the next login gets "NO [LIMIT]".' }),
-  idle_check_interval: key(duration, { default: '1s', doc: 'How often an IDLE session also polls the store for changes made by other processes (same-process changes arrive at once).' }),
+  idle_check_interval: key(duration, { default: '60s', doc: 'How often an IDLE session also polls the store for changes made by other processes (same-process changes arrive at once).' }),
 } satisfies z.ZodRawShape;

@@ -78,6 +78,10 @@ export class ImapSession {
     return this.enabled.has('IMAP4REV2') || this.enabled.has('UTF8=ACCEPT');
   }
 
+  get compressed(): boolean {
+    return this.deflate !== undefined;
+  }
+
   get condstore(): boolean {
     return this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
   }

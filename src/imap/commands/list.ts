@@ -2,7 +2,6 @@
 // LIST-STATUS, RFC 6154 SPECIAL-USE and RFC 3348 CHILDREN attributes; RFC 3501 §6.3.9 LSUB.
 import type { Mailbox } from '../../store/index.ts';
 import { ParseError } from '../args.ts';
-import { astring } from '../imap-string.ts';
 import type { ImapSession } from '../session.ts';
 import { accountOf, decodeName, encodeName } from './common.ts';
 import { parseStatusItems, statusData } from './status.ts';
@@ -110,7 +109,6 @@ async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> 
       s.untagged(`STATUS ${encodeName(o.name, s)} ${await statusData(s, o.mb, a.statusItems)}`);
     }
   }
-  void astring;
   s.tagged(tag, 'OK', `${cmd} completed`);
 }
 
