@@ -422,7 +422,7 @@ export class ImapSession {
       return;
     }
     if (!cmd.states.includes(this.state.kind)) {
-      const why = this.state.kind === 'not-authenticated' ? 'Log in first' : this.state.kind === 'authenticated' ? 'Select a mailbox first' : 'Not allowed now';
+      const why = this.state.kind === 'not-authenticated' ? 'Log in first' : this.state.kind === 'authenticated' && cmd.states.includes('selected') ? 'Select a mailbox first' : 'Not allowed now';
       this.tagged(tag, 'BAD', `${why} (${cmd.name} is valid in ${cmd.states.join('/')} state)`);
       return;
     }
