@@ -59,7 +59,7 @@ print(json.dumps(out))
   assert.match(String(out.append), /^\[APPENDUID \d+ 1\] APPEND completed$/);
   assert.equal(out.exists, '1');
   assert.equal(out.search, '1');
-  assert.match(String(out.fetch), /RFC822\.SIZE 64 BODY\[TEXT\] \{20\}/);
+  assert.match(String(out.fetch), /RFC822\.SIZE 66 BODY\[TEXT\] \{20\}/);
   assert.equal(out.text, 'hello from imaplib\r\n');
   assert.deepEqual(out.expunge, ['1']);
   assert.ok((out.list as string[]).some((l) => l.endsWith('"/" Py')));
