@@ -117,7 +117,8 @@ export class MimeParser {
     if (this.#lineLen > 0) this.#finishLine(false);
     this.#ended = true;
     const total = this.#offset;
-    while (this.#stack.length > 0) this.#close(this.#stack.pop()!, total, this.#lfCount, total, false);
+    let floor = 0;
+    while (this.#stack.length > 0) floor = this.#close(this.#stack.pop()!, total, this.#lfCount, floor, false);
     return this.#root;
   }
 
@@ -215,7 +216,8 @@ export class MimeParser {
     const endAt = lineStart - this.#prevEol;
     const lfBeforeLine = complete ? this.#lfCount - 1 : this.#lfCount;
     const lfAt = lfBeforeLine - (this.#prevEol > 0 ? 1 : 0);
-    while (this.#stack.length - 1 > index) this.#close(this.#stack.pop()!, endAt, lfAt, lineStart, true);
+    let floor = 0;
+    while (this.#stack.length - 1 > index) floor = this.#close(this.#stack.pop()!, endAt, lfAt, floor, true);
     const mp = this.#stack[index] as Extract<Frame, { kind: 'multipart' }>;
     if (close) {
       mp.phase = 'epilogue';
@@ -287,30 +289,35 @@ export class MimeParser {
   }
 
   /**
-   * Close a frame. `endAt`/`lfAt` describe where a body ends (before the CRLF of a
-   * delimiter, or at end of input); `headerEnd` is where a header still being read stops.
+   * Close a frame and return its end. `endAt`/`lfAt` say where a body ends: before the CRLF of a
+   * delimiter line (RFC 2046 §5.1.1), or at the end of input. `floor` is the end of the child just
+   * closed: when a delimiter line directly follows another ("--inner" CRLF "--outer"), the CRLF is
+   * shared, and a parent must not end before its child.
    */
-  #close(frame: Frame, endAt: number, lfAt: number, headerEnd: number, atDelimiter: boolean): void {
+  #close(frame: Frame, endAt: number, lfAt: number, floor: number, atDelimiter: boolean): number {
     const part = frame.part;
     if (frame.kind === 'header') {
       // A header cut off by a delimiter or the end of input: no body. A delimiter line was read as
       // header bytes (the header frame is the top of the stack), so drop it.
       this.#applyHeader(frame, atDelimiter ? this.#headerKeptAtLineStart : frame.kept);
-      part.bodyStart = headerEnd;
-      part.end = headerEnd;
-      part.bodyLines = 0;
-      return;
-    }
-    if (frame.kind === 'multipart' && frame.phase !== 'epilogue') this.#activeBoundaries--;
-    if (endAt <= part.bodyStart) {
+      part.bodyStart = Math.max(part.start, endAt);
       part.end = part.bodyStart;
       part.bodyLines = 0;
-      return;
+      return part.end;
     }
-    part.end = endAt;
+    if (frame.kind === 'multipart' && frame.phase !== 'epilogue') this.#activeBoundaries--;
+    const end = Math.max(endAt, floor);
+    if (end <= part.bodyStart) {
+      part.end = part.bodyStart;
+      part.bodyLines = 0;
+      return part.end;
+    }
+    part.end = end;
     // Lines are counted as line feeds in the body, as Dovecot does: a last line cut short by a
-    // boundary (whose CRLF belongs to the boundary) or by the end of input is not counted.
-    part.bodyLines = lfAt - frame.bodyLF;
+    // boundary (whose CRLF belongs to the boundary) or by the end of input is not counted. A
+    // body extended to its child's end takes in the shared line feed.
+    part.bodyLines = lfAt - frame.bodyLF + (end > endAt && this.#prevEol > 0 ? 1 : 0);
+    return end;
   }
 }
 
