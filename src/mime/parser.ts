@@ -21,11 +21,13 @@ const HYPHEN = 0x2d;
 
 /** RFC 2046 §5.1.1: boundaries are 1 to 70 characters; we accept longer ones up to this, for real mail. */
 const maxBoundaryBytes = 256;
+const emptyBytes = new Uint8Array(0);
+
 /** Bytes of each line kept: "--" + boundary + "--". */
 const prefixCap = maxBoundaryBytes + 4;
 
 type Frame =
-  | { kind: 'header'; part: MimePart; depth: number; inDigest: boolean; chunks: Uint8Array[]; kept: number; bodyLF: number }
+  | { kind: 'header'; part: MimePart; depth: number; inDigest: boolean; buf: Uint8Array; kept: number; bodyLF: number }
   | { kind: 'leaf'; part: MimePart; depth: number; bodyLF: number }
   | { kind: 'message'; part: MimePart; depth: number; bodyLF: number }
   | {
@@ -154,7 +156,13 @@ export class MimeParser {
     const room = Math.min(this.#limits.maxHeaderBytes - frame.kept, this.#limits.maxTotalHeaderBytes - this.#totalHeaderBytes);
     const take = Math.min(room, to - from);
     if (take <= 0) return;
-    frame.chunks.push(chunk.slice(from, from + take));
+    if (frame.kept + take > frame.buf.length) {
+      // Grow by doubling (bounded by the limits above), so tiny chunks cost no per-chunk objects.
+      const grown = new Uint8Array(Math.max(frame.kept + take, Math.min(frame.buf.length * 2 || 256, this.#limits.maxHeaderBytes)));
+      grown.set(frame.buf.subarray(0, frame.kept));
+      frame.buf = grown;
+    }
+    frame.buf.set(chunk.subarray(from, from + take), frame.kept);
     frame.kept += take;
     this.#totalHeaderBytes += take;
   }
@@ -237,13 +245,13 @@ export class MimeParser {
   }
 
   #pushHeader(part: MimePart, depth: number, inDigest: boolean): void {
-    this.#stack.push({ kind: 'header', part, depth, inDigest, chunks: [], kept: 0, bodyLF: 0 });
+    this.#stack.push({ kind: 'header', part, depth, inDigest, buf: emptyBytes, kept: 0, bodyLF: 0 });
   }
 
   /** Parse the kept header bytes into the part's fields. */
   #applyHeader(frame: Extract<Frame, { kind: 'header' }>, keep: number): void {
-    const bytes = Buffer.concat(frame.chunks).subarray(0, keep);
-    frame.chunks = [];
+    const bytes = frame.buf.subarray(0, keep);
+    frame.buf = emptyBytes;
     const part = frame.part;
     const headers = parseHeaderFields(bytes);
     part.headers = headers;
