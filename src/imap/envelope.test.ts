@@ -54,3 +54,8 @@ test('the envelope of an encapsulated message', async () => {
   const root = await parse('Subject: outer\nContent-Type: message/rfc822\n\nSubject: inner\nMessage-ID: <in@x>\n\nhi\n');
   assert.equal(formatEnvelope(root.message!), '(NIL "inner" NIL NIL NIL NIL NIL NIL NIL "<in@x>")');
 });
+
+test('repeated address fields are all taken, in order', async () => {
+  const root = await parse('From: a@x.org\nCc: b@x.org\nSubject: s\nCc: c@x.org, d@x.org\n\n');
+  assert.match(formatEnvelope(root), / \(\(NIL NIL "b" "x.org"\)\(NIL NIL "c" "x.org"\)\(NIL NIL "d" "x.org"\)\) NIL NIL NIL\)$/);
+});
