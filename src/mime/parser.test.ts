@@ -190,3 +190,12 @@ test('limits: depth and part count stop descent, header bytes are capped', async
   assert.equal(capped.headers.length, 1);
   assert.equal(capped.bodyStart, big.length - 6);
 });
+
+test('the [mime] config defaults are the parser defaults', async () => {
+  const { parseConfigText } = await import('../config/index.ts');
+  const { defaultMimeLimits, mimeLimitsFromConfig } = await import('./index.ts');
+  const cfg = parseConfigText('hostname = "mail.example.test"\n');
+  assert.deepEqual(mimeLimitsFromConfig(cfg.mime), defaultMimeLimits);
+  const custom = parseConfigText('hostname = "mail.example.test"\n[mime]\nmax_depth = 4\nmax_header_bytes = "64KiB"\n');
+  assert.deepEqual(mimeLimitsFromConfig(custom.mime), { ...defaultMimeLimits, maxDepth: 4, maxHeaderBytes: 65536 });
+});
