@@ -199,3 +199,20 @@ test('the [mime] config defaults are the parser defaults', async () => {
   const custom = parseConfigText('hostname = "mail.example.test"\n[mime]\nmax_depth = 4\nmax_header_bytes = "64KiB"\n');
   assert.deepEqual(mimeLimitsFromConfig(custom.mime), { ...defaultMimeLimits, maxDepth: 4, maxHeaderBytes: 65536 });
 });
+
+test('part numbers through a message/rfc822 root and a digest (RFC 9051 §6.4.5)', async () => {
+  const enc = (s: string): Uint8Array => new TextEncoder().encode(s.replace(/\n/g, '\r\n'));
+  // A message whose own type is message/rfc822: part 1 is that body, 1.1 its single part.
+  const wrapped = await parseMime(enc('Content-Type: message/rfc822\n\nSubject: inner\n\ninner body\n'));
+  assert.equal(findPart(wrapped, [1]), wrapped);
+  assert.equal(findPart(wrapped, [1, 1]), wrapped.message);
+  assert.equal(findPart(wrapped, [1, 2]), undefined);
+  const digest = await parseMime(load('digest-nested.eml'));
+  const dg = findPart(digest, [2])!;
+  assert.equal(dg.contentType.subtype, 'digest');
+  assert.equal(findPart(digest, [2, 1])!.contentType.subtype, 'rfc822');
+  assert.equal(findPart(digest, [2, 1, 2])!.contentType.subtype, 'html');
+  assert.equal(findPart(digest, [2, 2, 1])!.contentType.subtype, 'plain');
+  assert.equal(text(load('digest-nested.eml'), findPart(digest, [2, 2, 1])!.bodyStart, findPart(digest, [2, 2, 1])!.end), 'two body');
+  assert.equal(findPart(digest, [2, 2, 2]), undefined);
+});
