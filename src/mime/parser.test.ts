@@ -216,3 +216,10 @@ test('part numbers through a message/rfc822 root and a digest (RFC 9051 §6.4.5)
   assert.equal(text(load('digest-nested.eml'), findPart(digest, [2, 2, 1])!.bodyStart, findPart(digest, [2, 2, 1])!.end), 'two body');
   assert.equal(findPart(digest, [2, 2, 2]), undefined);
 });
+
+test('a boundary parameter with trailing white space still matches its lines', async () => {
+  const bytes = new TextEncoder().encode('Content-Type: multipart/mixed; boundary="sp  "\r\n\r\n--sp\r\n\r\none\r\n--sp--\r\n');
+  const root = await parseMime(bytes);
+  assert.equal(root.children.length, 1);
+  assert.equal(text(bytes, root.children[0]!.bodyStart, root.children[0]!.end), 'one');
+});

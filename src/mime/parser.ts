@@ -22,6 +22,7 @@ const HYPHEN = 0x2d;
 /** RFC 2046 §5.1.1: boundaries are 1 to 70 characters; we accept longer ones up to this, for real mail. */
 const maxBoundaryBytes = 256;
 const emptyBytes = new Uint8Array(0);
+const utf8 = new TextEncoder();
 
 /** Bytes of each line kept: "--" + boundary + "--". */
 const prefixCap = maxBoundaryBytes + 4;
@@ -275,7 +276,8 @@ export class MimeParser {
     const { type, subtype, params } = part.contentType;
     const canDescend = frame.depth < this.#limits.maxDepth;
     this.#stack.pop();
-    const boundary = params.boundary !== undefined ? new TextEncoder().encode(params.boundary) : null;
+    // RFC 2046 §5.1.1: a boundary does not end in white space; a transport may have stripped it from the lines.
+    const boundary = params.boundary !== undefined ? utf8.encode(params.boundary.replace(/[ \t]+$/, '')) : null;
     if (type === 'multipart' && canDescend && boundary && boundary.length > 0 && boundary.length <= maxBoundaryBytes) {
       this.#stack.push({ kind: 'multipart', part, depth: frame.depth, bodyLF, boundary, phase: 'preamble', isDigest: subtype === 'digest' });
       this.#activeBoundaries++;
