@@ -77,3 +77,7 @@ test('Content-Transfer-Encoding, Content-Disposition, Content-Language', () => {
   assert.deepEqual(parseLanguage('en, de-CH (Swiss)'), ['en', 'de-CH']);
   assert.equal(parseLanguage(' , '), null);
 });
+
+test('parameter names must be tokens', () => {
+  assert.deepEqual(parseParameterized('multipart/mixed; b:oundary="q"; (c)ok=1; sp ace=2; "q"=3').params, { ok: '1' });
+});

@@ -113,6 +113,9 @@ export function stripComments(s: string): string {
   return out;
 }
 
+/** RFC 2045 §5.1 token: any US-ASCII character except SPACE, CTLs and tspecials. */
+const tokenRe = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
+
 interface RawParam { name: string; value: string }
 
 /** Split "value; a=b; c="d;e"" into the leading value and raw parameters, respecting quotes. */
@@ -141,7 +144,8 @@ function splitParams(s: string): { head: string; params: RawParam[] } {
     const eq = p.indexOf('=');
     if (eq <= 0) continue;
     const name = p.slice(0, eq).trim().toLowerCase();
-    if (!name || /[\s"]/.test(name)) continue;
+    // RFC 2045 §5.1: attribute := token (RFC 2231 adds "*" suffixes, which are token characters).
+    if (!tokenRe.test(name)) continue;
     params.push({ name, value: unquote(p.slice(eq + 1).trim()) });
   }
   return { head, params };
@@ -244,8 +248,6 @@ export function parseParameterized(field: string): { value: string; params: Reco
   }
   return { value: head.replace(/\s+/g, '').toLowerCase(), params: joinParams(params) };
 }
-
-const tokenRe = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 
 /**
  * RFC 2045 §5.1/§5.2: Content-Type, with the default when the field is absent or its type/subtype
