@@ -223,3 +223,17 @@ test('a boundary parameter with trailing white space still matches its lines', a
   assert.equal(root.children.length, 1);
   assert.equal(text(bytes, root.children[0]!.bodyStart, root.children[0]!.end), 'one');
 });
+
+test('after "--boundary" only white space may follow, after "--boundary--" anything', async () => {
+  const msg = 'Content-Type: multipart/mixed; boundary="foo"\r\n\r\n--foo\r\n\r\none\r\n--foo-ba\r\n--foo junk\r\n--foo \t\r\n\r\ntwo\r\n--foo--</BODY></HTML>\r\n--foo\r\nepilogue\r\n';
+  const bytes = new TextEncoder().encode(msg);
+  const root = await parseMime(bytes);
+  assert.equal(root.children.length, 2);
+  assert.equal(text(bytes, root.children[0]!.bodyStart, root.children[0]!.end), 'one\r\n--foo-ba\r\n--foo junk');
+  assert.equal(text(bytes, root.children[1]!.bodyStart, root.children[1]!.end), 'two');
+  // A line longer than the kept prefix is not a delimiter unless it is a close delimiter.
+  const long = new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n\r\na\r\n--q${' '.repeat(1000)}x\r\n--q--${'z'.repeat(1000)}\r\n`);
+  const r2 = await parseMime(long);
+  assert.equal(r2.children.length, 1);
+  assert.equal(r2.children[0]!.end, long.indexOf(0x0d, long.lastIndexOf(0x78)));
+});

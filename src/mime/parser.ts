@@ -18,6 +18,8 @@ import { defaultMimeLimits, type MimeLimits, type MimePart } from './types.ts';
 const LF = 0x0a;
 const CR = 0x0d;
 const HYPHEN = 0x2d;
+const SP = 0x20;
+const HT = 0x09;
 
 /** RFC 2046 §5.1.1: boundaries are 1 to 70 characters; we accept longer ones up to this, for real mail. */
 const maxBoundaryBytes = 256;
@@ -191,16 +193,16 @@ export class MimeParser {
 
   /**
    * RFC 2046 §5.1.1: a delimiter line is "--" boundary, then "--" for the close delimiter, then
-   * transport padding. Real mail puts other text after the boundary ("--b--</BODY></HTML>"), so,
-   * like deployed servers, we match on the prefix alone. RFC 2046 §5.1.1 requires that no
-   * encapsulated line starts with a boundary, so this misreads only broken mail. When several open
-   * multiparts match (one boundary a prefix of another), the longest boundary wins, then the
-   * innermost, so a missing inner close delimiter is recovered by an outer boundary.
+   * transport padding (LWSP). Real mail puts other text after a close delimiter
+   * ("--b--</BODY></HTML>"), so, as deployed servers do, anything may follow "--" boundary "--";
+   * after "--" boundary alone only white space may follow, which also tells boundary "foo" from
+   * "foo-bar". When several open multiparts match, the longest boundary wins, then the innermost,
+   * so a missing inner close delimiter is recovered by an outer boundary.
    */
   #matchDelimiter(contentLen: number): { index: number; close: boolean } | null {
     const p = this.#prefix;
     const have = Math.min(this.#prefixLen, contentLen);
-    let best = -1;
+    let best: { index: number; close: boolean } | null = null;
     let bestLen = -1;
     for (let i = this.#stack.length - 1; i >= 0; i--) {
       const f = this.#stack[i]!;
@@ -209,14 +211,19 @@ export class MimeParser {
       if (have < 2 + b.length || b.length <= bestLen) continue;
       let ok = true;
       for (let k = 0; k < b.length && ok; k++) ok = p[2 + k] === b[k];
-      if (ok) {
-        best = i;
-        bestLen = b.length;
+      if (!ok) continue;
+      const at = 2 + b.length;
+      const close = at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN;
+      if (!close) {
+        // Only transport padding may follow; a line longer than the kept prefix is not a delimiter.
+        if (contentLen > this.#prefixLen) continue;
+        for (let k = at; k < have && ok; k++) ok = p[k] === SP || p[k] === HT;
+        if (!ok) continue;
       }
+      best = { index: i, close };
+      bestLen = b.length;
     }
-    if (best < 0) return null;
-    const at = 2 + bestLen;
-    return { index: best, close: at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN };
+    return best;
   }
 
   #onDelimiter(index: number, close: boolean, lineEnd: number, complete: boolean): void {
