@@ -146,6 +146,14 @@ const tricky: [string, string][] = [
     '(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 3 0 NIL NIL NIL NIL)("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 53 1 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "zz") NIL NIL NIL)',
   ],
 
+  [
+    'double-forward.eml',
+    '("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 189 (NIL "Fwd: hello" ((NIL NIL "b" "example.com")) ((NIL NIL "b" "example.com")) ((NIL NIL "b" "example.com")) NIL NIL NIL NIL NIL) (("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 51 (NIL "hello" ((NIL NIL "c" "example.com")) ((NIL NIL "c" "example.com")) ((NIL NIL "c" "example.com")) NIL NIL NIL NIL NIL) ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 12 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "x1") NIL NIL NIL) 12 NIL NIL NIL NIL)',
+  ],
+  [
+    'mixed-endings.eml',
+    '(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 12 0 NIL NIL NIL NIL)("TEXT" "HTML" ("CHARSET" "us-ascii") NIL NIL "7BIT" 10 1 NIL NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "me") NIL NIL NIL)',
+  ],
 ];
 
 for (const [name, expected] of tricky) {
