@@ -20,6 +20,8 @@ export class MailboxView {
   private readonly pendingExpunge = new Set<number>();
   /** MODSEQs of this session's own STOREs, already answered by the STORE itself. */
   readonly ownModseqs = new Set<number>();
+  /** UIDs that are \Recent in this session (RFC 3501 §2.3.2). */
+  readonly recent = new Set<number>();
   /** RFC 5182 SEARCHRES: the UIDs saved by the last SEARCH … RETURN (SAVE). */
   saved: number[] = [];
 
@@ -28,6 +30,25 @@ export class MailboxView {
     this.uids = uids;
     this.readOnly = readOnly;
     this.modseq = mailbox.highestModseq;
+  }
+
+  /** Claims \Recent for new UIDs nobody has seen yet (read-only sessions never claim). */
+  claimRecent(claims: Map<number, number>, uids: readonly number[]): void {
+    if (this.readOnly || uids.length === 0) return;
+    const mark = claims.get(this.mailbox.id) ?? 0;
+    let top = mark;
+    for (const u of uids) {
+      if (u > mark) {
+        this.recent.add(u);
+        if (u > top) top = u;
+      }
+    }
+    if (top > mark) claims.set(this.mailbox.id, top);
+  }
+
+  /** Flags as this session shows them: \Recent added for IMAP4rev1 sessions. */
+  flagsOf(uid: number, flags: readonly string[], rev2: boolean): string[] {
+    return !rev2 && this.recent.has(uid) ? [...flags, '\\Recent'] : [...flags];
   }
 
   get exists(): number {
@@ -95,12 +116,14 @@ export class MailboxView {
         s.untagged(`VANISHED ${formatSequenceSet(gone)}`);
         const set = this.pendingExpunge;
         this.uids = this.uids.filter((u) => !set.has(u));
+        for (const u of set) this.recent.delete(u);
       } else {
         // Highest sequence number first, so each number is valid when it is sent.
         for (let i = gone.length - 1; i >= 0; i--) {
           const seq = this.seqOf(gone[i]!);
           if (seq === 0) continue;
           this.uids.splice(seq - 1, 1);
+          this.recent.delete(gone[i]!);
           s.untagged(`${seq} EXPUNGE`);
         }
       }
@@ -108,30 +131,32 @@ export class MailboxView {
     }
     const last = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
     let added = false;
+    const fresh: number[] = [];
     const flagLines: string[] = [];
     for (const c of ch.changed) {
       if (c.uid > last) {
         this.uids.push(c.uid);
+        fresh.push(c.uid);
         added = true;
         continue;
       }
       if (this.ownModseqs.has(c.modseq)) continue;
       const seq = this.seqOf(c.uid);
       if (seq === 0 || this.pendingExpunge.has(c.uid)) continue;
-      const parts = [`FLAGS ${formatFlags(c.flags)}`];
+      const parts = [`FLAGS ${formatFlags(this.flagsOf(c.uid, c.flags, s.isImap4rev2))}`];
       if (s.enabled.size > 0 || s.qresync) parts.push(`UID ${c.uid}`);
       if (s.condstore) parts.push(`MODSEQ (${c.modseq})`);
       flagLines.push(`${seq} FETCH (${parts.join(' ')})`);
     }
     if (added) {
       s.untagged(`${this.uids.length} EXISTS`);
-      // RFC 3501 §7.3.2: IMAP4rev1 clients expect RECENT; \Recent is not kept, so it is 0.
-      if (!s.isImap4rev2) s.untagged('0 RECENT');
+      this.claimRecent(s.recentClaims, fresh);
+      // RFC 3501 §7.3.2: RECENT accompanies EXISTS for IMAP4rev1 sessions.
+      if (!s.isImap4rev2) s.untagged(`${this.recent.size} RECENT`);
     }
     for (const l of flagLines) s.untagged(l);
-    // Changes held back (expunges not yet allowed) keep the MODSEQ from advancing past them.
-    if (this.pendingExpunge.size === 0 || opts.expunge) this.modseq = ch.highestModseq;
-    else this.modseq = ch.highestModseq;
+    // Expunges held back stay in pendingExpunge, so the MODSEQ may advance past them.
+    this.modseq = ch.highestModseq;
     this.ownModseqs.clear();
   }
 }

@@ -128,6 +128,8 @@ export interface SearchSubject {
   /** Resolves a sequence set to UIDs for this mailbox. */
   inSet(set: SequenceSet, uid: boolean, seq: number, msgUid: number): boolean;
   now: number;
+  /** Whether the message is \Recent in this session. */
+  recent: boolean;
 }
 
 /** Case-insensitive substring match (RFC 9051 §6.4.4 "case-insensitive"). */
@@ -171,9 +173,10 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
   switch (k.k) {
     case 'all': return true;
     case 'flag': return msg.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase()) === k.set;
-    case 'new': return false;
-    case 'recent': return false;
-    case 'old': return true;
+    // RFC 3501 §6.4.4: NEW = RECENT UNSEEN, OLD = NOT RECENT.
+    case 'new': return m.recent && !msg.flags.includes('\\Seen');
+    case 'recent': return m.recent;
+    case 'old': return !m.recent;
     case 'size': return k.op === 'larger' ? msg.size > k.n : msg.size < k.n;
     case 'age': {
       const age = (m.now - msg.internalDate.getTime()) / 1000;

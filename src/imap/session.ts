@@ -28,6 +28,12 @@ export type StateKind = SessionState['kind'];
 /** Per-account session counts, shared by every IMAP listener of one server. */
 export type AccountSessions = Map<number, number>;
 
+/**
+ * RFC 3501 §2.3.2 \Recent: the first session to see a message gets it. Per mailbox, the highest UID
+ * some session has claimed; kept in memory (after a restart, nothing is recent), as allowed.
+ */
+export type RecentClaims = Map<number, number>;
+
 export class ImapSession {
   readonly ctx: Context;
   readonly conn: Connection;
@@ -54,7 +60,10 @@ export class ImapSession {
   private countedAccount: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions) {
+  readonly recentClaims: RecentClaims;
+
+  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map()) {
+    this.recentClaims = recentClaims;
     this.ctx = ctx;
     this.conn = conn;
     this.limits = limits;

@@ -176,7 +176,7 @@ test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`
   S: c OK [APPENDUID {*} 2] APPEND completed
   C: d SELECT INBOX
   S: * 2 EXISTS
-  S: * 0 RECENT
+  S: * 2 RECENT
   S: * FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)
   S: * OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft \\*)] Flags permitted
   S: * OK [UIDVALIDITY {*}] UIDs valid
@@ -185,15 +185,15 @@ test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`
   S: * OK [UNSEEN 2] First unseen
   S: d OK [READ-WRITE] SELECT completed
   C: e FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)
-  S: * 1 FETCH (UID 1 FLAGS (\\Seen) RFC822.SIZE 96 INTERNALDATE "01-Feb-2024 09:00:00 +0000")
-  S: * 2 FETCH (UID 2 FLAGS () RFC822.SIZE 64 INTERNALDATE {*})
+  S: * 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) RFC822.SIZE 96 INTERNALDATE "01-Feb-2024 09:00:00 +0000")
+  S: * 2 FETCH (UID 2 FLAGS (\\Recent) RFC822.SIZE 64 INTERNALDATE {*})
   S: e OK FETCH completed
   C: f FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY[TEXT]<0.7>)
-  S: * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\\r\\nSubject: second one\\r\\n\\r\\n BODY[TEXT]<0> {7}\\r\\nAnother FLAGS (\\Seen))
+  S: * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\\r\\nSubject: second one\\r\\n\\r\\n BODY[TEXT]<0> {7}\\r\\nAnother FLAGS (\\Seen \\Recent))
   S: f OK FETCH completed
   C: g STORE 1:2 +FLAGS (\\Flagged $Important)
-  S: * 1 FETCH (FLAGS (\\Seen \\Flagged $Important))
-  S: * 2 FETCH (FLAGS (\\Seen \\Flagged $Important))
+  S: * 1 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
+  S: * 2 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
   S: g OK STORE completed
   C: h UID STORE 2 -FLAGS.SILENT (\\Flagged)
   S: h OK UID STORE completed
@@ -246,7 +246,7 @@ test('CONDSTORE and QRESYNC', () => play(`
   S: e OK ENABLE completed
   C: f SELECT Sync
   S: * 2 EXISTS
-  S: * 0 RECENT
+  S: * 2 RECENT
   S: * FLAGS {*}
   S: * OK [PERMANENTFLAGS {*}
   S: * OK [UIDVALIDITY {*}
@@ -255,13 +255,13 @@ test('CONDSTORE and QRESYNC', () => play(`
   S: * OK [UNSEEN 1] First unseen
   S: f OK [READ-WRITE] SELECT completed
   C: g STORE 1 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)
-  S: * 1 FETCH (FLAGS (\\Seen) MODSEQ (4))
+  S: * 1 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (4))
   S: g OK STORE completed
   C: h STORE 1:2 (UNCHANGEDSINCE 3) +FLAGS (\\Answered)
-  S: * 2 FETCH (FLAGS (\\Answered) MODSEQ (5))
+  S: * 2 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (5))
   S: h OK [MODIFIED 1] Conditional STORE failed for some messages
   C: i FETCH 1:* (FLAGS) (CHANGEDSINCE 4)
-  S: * 2 FETCH (FLAGS (\\Answered) MODSEQ (5))
+  S: * 2 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (5))
   S: i OK FETCH completed
   C: j UID STORE 1 +FLAGS.SILENT (\\Deleted)
   S: j OK UID STORE completed

@@ -63,7 +63,7 @@ async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchIte
     if (out.length > 0) add(' ');
     switch (it.kind) {
       case 'UID': add(`UID ${msg.uid}`); break;
-      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break;
+      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break; // \Recent already added by the caller
       case 'INTERNALDATE': add(`INTERNALDATE ${formatInternalDate(msg.internalDate)}`); break;
       case 'RFC822.SIZE': add(`RFC822.SIZE ${msg.size}`); break;
       case 'MODSEQ': add(`MODSEQ (${msg.modseq})`); break;
@@ -143,7 +143,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
       try {
-        const pieces = await renderMessage(s, msg, withFlags, uid, flags);
+        const pieces = await renderMessage(s, msg, withFlags, uid, view.flagsOf(msg.uid, flags, s.isImap4rev2));
         s.write(`* ${seq} FETCH (`);
         for (const p of pieces) s.write(p);
         s.write(')\r\n');

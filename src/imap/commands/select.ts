@@ -59,11 +59,12 @@ async function runSelect(s: ImapSession, tag: string, a: SelectArgs, readOnly: b
   if (!mb) throw new ImapNo(`Mailbox does not exist: ${a.name}`, 'NONEXISTENT');
   const all = await s.ctx.store.changesSince(mb.id, 0);
   const view = new MailboxView({ ...mb, highestModseq: all.highestModseq, uidNext: all.uidNext }, all.changed.map((c) => c.uid), readOnly);
+  view.claimRecent(s.recentClaims, view.uids);
   s.state = { kind: 'selected', account, view };
   s.mailboxDirty = false;
   const flags = formatFlags(systemFlagNames);
   s.untagged(`${view.exists} EXISTS`);
-  if (!s.isImap4rev2) s.untagged('0 RECENT');
+  if (!s.isImap4rev2) s.untagged(`${view.recent.size} RECENT`);
   s.untagged(`FLAGS ${flags}`);
   s.untagged(`OK [PERMANENTFLAGS ${readOnly ? '()' : formatFlags([...systemFlagNames, '\\*'])}] Flags permitted`);
   s.untagged(`OK [UIDVALIDITY ${mb.uidValidity}] UIDs valid`);
@@ -83,7 +84,7 @@ async function runSelect(s: ImapSession, tag: string, a: SelectArgs, readOnly: b
     if (vanished.length > 0) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(vanished)}`);
     for (const c of since.changed) {
       const seq = view.seqOf(c.uid);
-      if (seq > 0) s.untagged(`${seq} FETCH (UID ${c.uid} FLAGS ${formatFlags(c.flags)} MODSEQ (${c.modseq}))`);
+      if (seq > 0) s.untagged(`${seq} FETCH (UID ${c.uid} FLAGS ${formatFlags(view.flagsOf(c.uid, c.flags, s.isImap4rev2))} MODSEQ (${c.modseq}))`);
     }
   }
   s.tagged(tag, 'OK', `[${readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${readOnly ? 'EXAMINE' : 'SELECT'} completed`);

@@ -30,7 +30,12 @@ export async function statusData(s: ImapSession, mb: Mailbox, want: readonly str
       case 'DELETED': out.push(`DELETED ${all!.changed.filter((c) => c.flags.includes('\\Deleted')).length}`); break;
       case 'SIZE': out.push(`SIZE ${mb.totalBytes}`); break;
       case 'HIGHESTMODSEQ': out.push(`HIGHESTMODSEQ ${all?.highestModseq ?? mb.highestModseq}`); break;
-      case 'RECENT': out.push('RECENT 0'); break;
+      case 'RECENT': {
+        // Messages no session has claimed yet would be \Recent for the next SELECT.
+        const mark = s.recentClaims.get(mb.id) ?? 0;
+        out.push(`RECENT ${(all ?? (await s.ctx.store.changesSince(mb.id, 0))).changed.filter((c) => c.uid > mark).length}`);
+        break;
+      }
       case 'APPENDLIMIT': out.push(`APPENDLIMIT ${s.limits.maxLiteralBytes}`); break;
     }
   }

@@ -57,7 +57,7 @@ async function runStore(s: ImapSession, tag: string, a: StoreArgs, uid: boolean)
     for (const m of current) {
       const seq = view.seqOf(m.uid);
       if (seq === 0) continue;
-      const parts = [`FLAGS ${formatFlags(m.flags)}`];
+      const parts = [`FLAGS ${formatFlags(view.flagsOf(m.uid, m.flags, s.isImap4rev2))}`];
       if (uid) parts.unshift(`UID ${m.uid}`);
       if (s.condstore) parts.push(`MODSEQ (${m.modseq})`);
       s.untagged(`${seq} FETCH (${parts.join(' ')})`);
