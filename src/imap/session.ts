@@ -32,7 +32,7 @@ export type AccountSessions = Map<number, number>;
  * RFC 3501 §2.3.2 \Recent: the first session to see a message gets it. Per mailbox, the highest UID
  * some session has claimed; kept in memory (after a restart, nothing is recent), as allowed.
  */
-export type RecentClaims = Map<number, number>;
+export type RecentClaims = Map<string, number>;
 
 export class ImapSession {
   readonly ctx: Context;
@@ -147,7 +147,22 @@ export class ImapSession {
   }
 
   tagged(tag: string, status: 'OK' | 'NO' | 'BAD', text: string): void {
+    if (status === 'OK' && this.okCode && !text.startsWith('[')) text = `[${this.okCode}] ${text}`;
+    this.okCode = undefined;
     this.write(`${tag} ${status} ${text}\r\n`);
+  }
+
+  /** A response code for the tagged OK of the running command. */
+  private okCode: string | undefined;
+
+  /**
+   * Turns CONDSTORE on by use (RFC 7162 §3.1): the first such command in a selected mailbox
+   * reports HIGHESTMODSEQ in its tagged OK.
+   */
+  enableCondstore(): void {
+    if (this.condstore) return;
+    this.enabled.add('CONDSTORE');
+    if (this.state.kind === 'selected') this.untagged(`OK [HIGHESTMODSEQ ${this.state.view.modseq}] Highest`);
   }
 
   // ---- input

@@ -48,8 +48,9 @@ export function baseSubject(raw: string): string {
 function firstMailbox(value: string | undefined): string {
   if (!value) return '';
   const list = parseAddressList(value);
-  const a = list.find((x) => 'mailbox' in x) as { mailbox?: string | null } | undefined;
-  return (a?.mailbox ?? '').toUpperCase();
+  // A group's name stands in for a mailbox (it is what ENVELOPE shows first), as Dovecot does.
+  const a = list[0];
+  return (a?.mailbox ?? a?.name ?? '').toUpperCase();
 }
 
 const msgIdRe = /<[^<>\s]+>/g;
@@ -121,6 +122,7 @@ function formatThread(nodes: Node[], num: (m: SortFacts) => number): string {
   return nodes.map((n) => `(${one(n)})`).join('');
 }
 
+/** RFC 5256 §4 (4): a thread sorts by the sent date of its first message (a dummy: its first child). */
 function earliest(n: Node): number {
   if (n.msg) return n.msg.sent;
   return Math.min(...n.children.map(earliest));
@@ -135,6 +137,7 @@ function firstSeq(n: Node): number {
   if (n.msg) return n.msg.seq;
   return Math.min(...n.children.map(firstSeq));
 }
+void firstSeq;
 
 /** RFC 5256 §4 ORDEREDSUBJECT. */
 export function threadOrderedSubject(msgs: SortFacts[], num: (m: SortFacts) => number): string {
@@ -185,11 +188,13 @@ export function threadReferences(msgs: SortFacts[], num: (m: SortFacts) => numbe
       if (prev && !rn.parent && rn !== prev) link(prev, rn);
       prev = rn;
     }
-    if (prev && prev !== n) link(prev, n);
-    else if (n.parent && m.references.length === 0) {
+    // (1C) an existing parent link of this message is broken first; the new one is made
+    // unless it would make the message its own ancestor.
+    if (n.parent) {
       n.parent.children = n.parent.children.filter((c) => c !== n);
       n.parent = null;
     }
+    if (prev && prev !== n) link(prev, n);
   }
   // (2) the root set.
   let roots = [...table.values()].filter((n) => !n.parent);

@@ -192,6 +192,8 @@ test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`
   S: * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\\r\\nSubject: second one\\r\\n\\r\\n BODY[TEXT]<0> {7}\\r\\nAnother FLAGS (\\Seen \\Recent))
   S: f OK FETCH completed
   C: g STORE 1:2 +FLAGS (\\Flagged $Important)
+  S: * FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Important)
+  S: * OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Important \\*)] Flags permitted
   S: * 1 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
   S: * 2 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
   S: g OK STORE completed

@@ -57,7 +57,10 @@ export const append = defineCommand({
       const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now() });
       uids.push(d.uid);
     }
-    if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) await syncSelected(s, true);
+    if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) {
+      s.state.view.announceKeywords(s, a.messages.flatMap((m) => m.flags));
+      await syncSelected(s, true);
+    }
     s.tagged(tag, 'OK', `[APPENDUID ${mb.uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
   },
 });

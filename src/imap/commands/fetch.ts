@@ -109,10 +109,10 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
   const uids = view.resolve(a.set, uid);
   let items = a.items;
   if (a.changedSince !== null) {
-    s.enabled.add('CONDSTORE');
+    s.enableCondstore();
     if (!items.some((i) => i.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
   }
-  if (items.some((i) => i.kind === 'MODSEQ')) s.enabled.add('CONDSTORE');
+  if (items.some((i) => i.kind === 'MODSEQ')) s.enableCondstore();
   if (a.vanished) {
     if (!s.qresync) throw new ImapNo('Enable QRESYNC first', undefined, 'BAD');
     // RFC 7162 §3.2.6: expunged UIDs of the set, since CHANGEDSINCE.

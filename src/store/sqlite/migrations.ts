@@ -110,6 +110,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX queue_recipients_queue ON queue_recipients(queue_id);
     `,
   },
+  {
+    version: 4,
+    name: 'imap: per-account UIDVALIDITY high-water mark (a re-created mailbox never repeats one)',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN last_uidvalidity INTEGER NOT NULL DEFAULT 0;
+      UPDATE accounts SET last_uidvalidity = COALESCE((SELECT MAX(uidvalidity) FROM mailboxes WHERE account_id = accounts.id), 0);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -294,8 +294,13 @@ export class SqliteStore implements Store {
   /** A UIDVALIDITY that is new for this account: RFC 9051 §2.3.1.1 asks that it never repeat. */
   private nextUidValidity(accountId: number): number {
     const r = this.q('SELECT MAX(uidvalidity) AS m FROM mailboxes WHERE account_id = ?').get(accountId) as { m: number | null };
+    // The high-water mark survives DELETE, so a mailbox deleted and re-created within the same
+    // second still gets a new UIDVALIDITY.
+    const hw = this.q('SELECT last_uidvalidity AS h FROM accounts WHERE id = ?').get(accountId) as { h: number } | undefined;
     const byClock = Math.floor(this.now().getTime() / 1000) % 0xffffffff;
-    return Math.max(byClock, (r.m ?? 0) + 1) >>> 0;
+    const v = Math.max(byClock, (r.m ?? 0) + 1, (hw?.h ?? 0) + 1) >>> 0;
+    this.q('UPDATE accounts SET last_uidvalidity = ? WHERE id = ?').run(v, accountId);
+    return v;
   }
 
   async createMailbox(accountId: number, name: string, opts: { specialUse?: string | null; subscribed?: boolean } = {}): Promise<Mailbox> {
