@@ -350,3 +350,68 @@ test('LOGINDISABLED and STARTTLS on a listener without plaintext auth', async ()
     await s2.server.close();
   }
 });
+
+test('extensions: BINARY, SEARCHRES, WITHIN, ID, QUOTA with OVERQUOTA on APPEND', async () => {
+  await srv.server.ctx.directory.createUser('quota@example.test', 'secret-quota', { quotaBytes: 2048 });
+  const qp = Buffer.from('Hello =C3=BC').toString();
+  await play(`
+    S: * OK {*}
+    C: a LOGIN quota@example.test secret-quota
+    S: a OK {*}
+    C: b ID ("name" "test")
+    S: * ID ("name" "Postern" "vendor" "Postern")
+    S: b OK ID completed
+    C: c APPEND INBOX {+}\\r\\nSubject: bin\\r\\nContent-Type: text/plain; charset=utf-8\\r\\nContent-Transfer-Encoding: quoted-printable\\r\\n\\r\\n${qp}\\r\\n
+    S: c OK [APPENDUID {*} 1] APPEND completed
+    C: d GETQUOTAROOT INBOX
+    S: * QUOTAROOT INBOX ""
+    S: * QUOTA "" (STORAGE 1 2)
+    S: d OK GETQUOTAROOT completed
+    C: e APPEND INBOX {+}\\r\\n${'x'.repeat(2100)}\\r\\n
+    S: e NO [OVERQUOTA] Quota exceeded
+    C: f SELECT INBOX
+    S: * 1 EXISTS
+    S: * 1 RECENT
+    S: * FLAGS {*}
+    S: * OK [PERMANENTFLAGS {*}
+    S: * OK [UIDVALIDITY {*}
+    S: * OK [UIDNEXT 2] {*}
+    S: * OK [HIGHESTMODSEQ {*}
+    S: * OK [UNSEEN 1] {*}
+    S: f OK [READ-WRITE] SELECT completed
+    C: g FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])
+    S: * 1 FETCH (BINARY.SIZE[1] 10 BINARY[1] {10}\\r\\nHello ü\\r\\n)
+    S: g OK FETCH completed
+    C: h SEARCH RETURN (SAVE) YOUNGER 3600
+    S: h OK SEARCH completed
+    C: i FETCH $ (UID)
+    S: * 1 FETCH (UID 1)
+    S: i OK FETCH completed
+    C: j SEARCH OLDER 3600
+    S: * SEARCH
+    S: j OK SEARCH completed
+  `);
+});
+
+test('COMPRESS=DEFLATE: both directions deflated after the tagged OK', async () => {
+  const { createDeflateRaw, createInflateRaw, constants } = await import('node:zlib');
+  const c = await RawImap.open(srv.port);
+  await c.line();
+  await c.cmd('a', 'LOGIN alice@example.test secret-alice');
+  assert.equal((await c.cmd('b', 'COMPRESS DEFLATE')).at(-1), 'b OK DEFLATE active');
+  const deflate = createDeflateRaw();
+  const inflate = createInflateRaw();
+  deflate.on('data', (d: Buffer) => c.socket.write(d));
+  c.socket.removeAllListeners('data');
+  let text = '';
+  const done = new Promise<void>((resolve) => inflate.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    if (text.includes('c OK')) resolve();
+  }));
+  c.socket.on('data', (d: Buffer) => inflate.write(d));
+  deflate.write('c NOOP\r\n');
+  deflate.flush(constants.Z_SYNC_FLUSH);
+  await done;
+  assert.match(text, /c OK NOOP completed/);
+  c.close();
+});
