@@ -16,6 +16,7 @@ import { capabilities } from './capabilities.ts';
 import type { MailboxView } from './mailbox-view.ts';
 import type { ImapLimits } from './limits.ts';
 import { ImapNo } from './errors.ts';
+import type { StructureSink } from './message-source.ts';
 
 export type SessionState =
   | { kind: 'not-authenticated' }
@@ -52,6 +53,8 @@ export class ImapSession {
   private closed = false;
   private wake: (() => void) | undefined;
   private unwatch: (() => void) | undefined;
+  /** MIME structures parsed during the running command, saved together (flushStructures). */
+  readonly structures: StructureSink = [];
   /** Set by the store's change feed when the selected mailbox changed. */
   mailboxDirty = false;
   private idleWaiter: (() => void) | undefined;
@@ -115,15 +118,31 @@ export class ImapSession {
 
   // ---- output
 
+  /** Responses are gathered and written in large pieces (one syscall for many FETCH lines). */
+  private out: Uint8Array[] = [];
+  private outBytes = 0;
+
   write(data: string | Uint8Array): void {
     if (this.closed) return;
     const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.out.push(b);
+    this.outBytes += b.length;
+    if (this.outBytes >= 64 * 1024) this.sendOut();
+  }
+
+  private sendOut(): void {
+    if (this.outBytes === 0) return;
+    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
     if (this.deflate) this.deflate.write(b);
     else this.socket.write(b);
   }
 
   /** Waits until the socket has room again (backpressure for large FETCH responses). */
   async drain(): Promise<void> {
+    if (this.outBytes < 16 * 1024) return;
+    this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
     const w = this.socket;
     if (!w.writableNeedDrain || this.closed) return;
@@ -138,7 +157,9 @@ export class ImapSession {
     });
   }
 
+  /** Sends everything written so far. */
   flush(): void {
+    this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
   }
 
@@ -229,6 +250,7 @@ export class ImapSession {
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     if (this.deflate) {
       this.deflate.end(() => this.socket.end());
@@ -411,7 +433,21 @@ export class ImapSession {
     }
   }
 
+  /** Saves the structures parsed so far in one transaction. */
+  async flushStructures(): Promise<void> {
+    if (this.structures.length === 0) return;
+    await this.ctx.store.saveStructures(this.structures.splice(0));
+  }
+
   private async execute(bytes: Buffer): Promise<void> {
+    try {
+      await this.executeCommand(bytes);
+    } finally {
+      await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
+    }
+  }
+
+  private async executeCommand(bytes: Buffer): Promise<void> {
     const r = new ArgReader(bytes, this.argLimits);
     let tag: string;
     try {

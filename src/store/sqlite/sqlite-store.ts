@@ -583,6 +583,13 @@ export class SqliteStore implements Store {
     this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(structure), messageId);
   }
 
+  async saveStructures(items: readonly { messageId: number; structure: unknown }[]): Promise<void> {
+    if (items.length === 0) return;
+    this.tx(() => {
+      for (const i of items) this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(i.structure), i.messageId);
+    });
+  }
+
   // ---- Queue
 
   async enqueue(msg: NewQueueMessage): Promise<number> {
