@@ -360,6 +360,29 @@ export class SqliteStore implements Store {
   // ---- Messages
 
   private toMessage(r: Row): MessageRecord {
+    const m = this.toMessageEager(r, false);
+    // The structure JSON is parsed on first access: FLAGS-only fetches over many messages skip it.
+    let parsed: unknown;
+    let done = false;
+    Object.defineProperty(m, 'structure', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!done) {
+          parsed = r.structure === null ? null : JSON.parse(String(r.structure));
+          done = true;
+        }
+        return parsed;
+      },
+      set: (v: unknown) => {
+        parsed = v;
+        done = true;
+      },
+    });
+    return m;
+  }
+
+  private toMessageEager(r: Row, withStructure: boolean): MessageRecord {
     return {
       id: Number(r.id),
       mailboxId: Number(r.mailbox_id),
@@ -370,7 +393,7 @@ export class SqliteStore implements Store {
       size: Number(r.size),
       internalDate: new Date(Number(r.internal_date)),
       flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]),
-      structure: r.structure === null ? null : JSON.parse(String(r.structure)),
+      structure: !withStructure || r.structure === null ? null : JSON.parse(String(r.structure)),
     };
   }
 
