@@ -8,12 +8,13 @@ import { formatSequenceSet, inSequenceSet, type SequenceSet } from './args.ts';
 import { ImapNo } from './errors.ts';
 import type { ImapSession } from './session.ts';
 import { formatFlags, systemFlagNames } from './flags.ts';
+import { UidList } from './uid-list.ts';
 
 export class MailboxView {
   mailbox: Mailbox;
   readonly readOnly: boolean;
-  /** uids[seq - 1] is the UID of sequence number seq. */
-  uids: number[];
+  /** uids.at(seq - 1) is the UID of sequence number seq. */
+  readonly uids: UidList;
   /** The MODSEQ up to which changes have been announced. */
   modseq: number;
   /** UIDs expunged by others but not yet announced (their sequence numbers still stand). */
@@ -27,9 +28,9 @@ export class MailboxView {
   /** RFC 5182 SEARCHRES: the UIDs saved by the last SEARCH … RETURN (SAVE). */
   saved: number[] = [];
 
-  constructor(mailbox: Mailbox, uids: number[], readOnly: boolean) {
+  constructor(mailbox: Mailbox, uids: readonly number[], readOnly: boolean) {
     this.mailbox = mailbox;
-    this.uids = uids;
+    this.uids = new UidList(uids);
     this.readOnly = readOnly;
     this.modseq = mailbox.highestModseq;
   }
@@ -40,8 +41,7 @@ export class MailboxView {
     return `${mailboxId}:${uidValidity}`;
   }
 
-  claimRecent(claims: Map<string, number>, uids: readonly number[]): void {
-    if (uids.length === 0) return;
+  claimRecent(claims: Map<string, number>, uids: Iterable<number>): void {
     const key = MailboxView.claimKey(this.mailbox.id, this.mailbox.uidValidity);
     const mark = claims.get(key) ?? 0;
     let top = mark;
@@ -82,29 +82,19 @@ export class MailboxView {
   }
 
   seqOf(uid: number): number {
-    // Binary search: uids is ascending.
-    let lo = 0;
-    let hi = this.uids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.uids[mid]!;
-      if (v === uid) return mid + 1;
-      if (v < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    return this.uids.indexOf(uid) + 1;
   }
 
   /** Resolves a sequence set (by sequence number or UID) to the UIDs it names, ascending. */
   resolve(set: SequenceSet, byUid: boolean): number[] {
     if (set.kind === 'saved') {
-      const live = new Set(this.uids);
+      const live = new Set(this.uids.toArray());
       return this.saved.filter((u) => live.has(u));
     }
     const n = this.uids.length;
     if (byUid) {
       // RFC 9051 §6.4.8: "*" is the largest UID in use; a range is valid even if no UID falls in it.
-      const star = n > 0 ? this.uids[n - 1]! : 0;
+      const star = this.uids.last;
       const out: number[] = [];
       if (set.ranges.length === 1) {
         const r = set.ranges[0]!;
@@ -124,7 +114,7 @@ export class MailboxView {
       // RFC 9051 §6.4.5: a sequence number beyond the mailbox is an error.
       if (Math.max(from, to) > n || n === 0) throw new ImapNo('Invalid message sequence number', undefined, 'BAD');
     }
-    for (let i = 1; i <= n; i++) if (inSequenceSet(set.ranges, i, n)) out.push(this.uids[i - 1]!);
+    for (let i = 1; i <= n; i++) if (inSequenceSet(set.ranges, i, n)) out.push(this.uids.at(i - 1));
     return out;
   }
 
@@ -141,21 +131,21 @@ export class MailboxView {
         // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
         s.untagged(`VANISHED ${formatSequenceSet(gone)}`);
         const set = this.pendingExpunge;
-        this.uids = this.uids.filter((u) => !set.has(u));
+        this.uids.removeAll(set);
         for (const u of set) this.recent.delete(u);
       } else {
         // Highest sequence number first, so each number is valid when it is sent.
         for (let i = gone.length - 1; i >= 0; i--) {
           const seq = this.seqOf(gone[i]!);
           if (seq === 0) continue;
-          this.uids.splice(seq - 1, 1);
+          this.uids.removeAt(seq - 1);
           this.recent.delete(gone[i]!);
           s.untagged(`${seq} EXPUNGE`);
         }
       }
       this.pendingExpunge.clear();
     }
-    const last = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+    const last = this.uids.last;
     let added = false;
     const fresh: number[] = [];
     const flagLines: string[] = [];

@@ -117,7 +117,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
     if (!s.qresync) throw new ImapNo('Enable QRESYNC first', undefined, 'BAD');
     // RFC 7162 §3.2.6: expunged UIDs of the set, since CHANGEDSINCE.
     const ch = await s.ctx.store.changesSince(view.mailbox.id, a.changedSince!);
-    const star = view.uids.length > 0 ? view.uids[view.uids.length - 1]! : 0;
+    const star = view.uids.last;
     const gone = a.set.kind === 'set' ? ch.expunged.filter((u) => inSequenceSet(a.set.kind === 'set' ? a.set.ranges : [], u, star)) : [];
     if (gone.length > 0) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
   }

@@ -42,7 +42,7 @@ export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: 
   let maxModseq = 0;
   const modseqs = new Map<number, number>();
   const now = s.ctx.clock.now().getTime();
-  const star = view.uids.length > 0 ? view.uids[view.uids.length - 1]! : 0;
+  const star = view.uids.last;
   const inSet = (set: import('../args.ts').SequenceSet, uid: boolean, seq: number, msgUid: number) => {
     if (set.kind === 'saved') return view.saved.includes(msgUid);
     return uid ? inSequenceSet(set.ranges, msgUid, star) : inSequenceSet(set.ranges, seq, view.uids.length);
@@ -90,7 +90,7 @@ async function runSearch(s: ImapSession, tag: string, a: SearchArgs, uid: boolea
       let m = maxModseq;
       if (!ret.has('ALL') && !ret.has('COUNT')) {
         const pick = [ret.has('MIN') ? Math.min(...nums) : 0, ret.has('MAX') ? Math.max(...nums) : 0].filter((n) => n > 0);
-        m = Math.max(...pick.map((n) => modseqs.get(uid ? n : view.uids[n - 1]!) ?? 0));
+        m = Math.max(...pick.map((n) => modseqs.get(uid ? n : view.uids.at(n - 1)) ?? 0));
       }
       parts.push(`MODSEQ ${m}`);
     }
