@@ -4,9 +4,11 @@ import { createHttpHandler } from './admin/index.ts';
 import type { Protocol } from './config/index.ts';
 import type { Context } from './context.ts';
 import type { ProtocolHandler } from './net/index.ts';
+import { createSmtpHandler } from './smtp/index.ts';
 
 export type HandlerFactory = (ctx: Context) => ProtocolHandler;
 
 export const protocolHandlers: Partial<Record<Protocol, HandlerFactory>> = {
   http: createHttpHandler,
+  smtp: createSmtpHandler, submission: createSmtpHandler,
 };
