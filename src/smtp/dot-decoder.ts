@@ -53,10 +53,13 @@ export class DotDecoder {
 
   private emit(out: Buffer[], b: Buffer): void {
     if (b.length === 0) return;
+    const room = this.maxBytes - this.size;
     this.size += b.length;
     if (this.overflow) return;
-    if (this.size > this.maxBytes) {
+    if (b.length > room) {
+      // Keep exactly the first maxBytes bytes, however the input was split.
       this.overflow = true;
+      if (room > 0) out.push(b.subarray(0, room));
       return;
     }
     out.push(b);
