@@ -48,16 +48,13 @@ export interface InboundMessage {
   abort(): Promise<void>;
 }
 
+/** Bytes gathered before one write to the spool file. */
+const WRITE_BATCH = 64 * 1024;
+
 /** Starts receiving one message. */
 export async function beginInbound(ctx: Context, env: InboundEnvelope): Promise<InboundMessage> {
   const spool = await ctx.blobs.createSpool();
-  try {
-    await spool.write(Buffer.from(receivedHeader(env.received)));
-  } catch (err) {
-    await spool.abort();
-    throw err;
-  }
-  return new Inbound(ctx, env, spool);
+  return new Inbound(ctx, env, spool, Buffer.from(receivedHeader(env.received)));
 }
 
 class Inbound implements InboundMessage {
@@ -67,11 +64,16 @@ class Inbound implements InboundMessage {
   private readonly scanner = new HeaderScanner();
   private bytes = 0;
   private closed = false;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
 
-  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter) {
+  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter, header: Buffer) {
     this.ctx = ctx;
     this.env = env;
     this.spool = spool;
+    // Our Received header goes first in the shared blob; it is written with the first batch.
+    this.pending.push(header);
+    this.pendingBytes = header.length;
   }
 
   get size(): number {
@@ -81,7 +83,19 @@ class Inbound implements InboundMessage {
   async write(chunk: Uint8Array): Promise<void> {
     this.bytes += chunk.length;
     this.scanner.push(chunk);
-    await this.spool.write(chunk);
+    // Small pieces (a decoded DATA body arrives line by line) are gathered into larger writes:
+    // one file write per WRITE_BATCH bytes instead of one per line.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH) await this.flushPending();
+  }
+
+  private async flushPending(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.spool.write(data);
   }
 
   private loopCheck(): string | undefined {
@@ -124,6 +138,7 @@ class Inbound implements InboundMessage {
       await this.spool.abort();
       return { kind: 'accepted', id: env.received.id, blob: null, delivered: 0, queueId: null };
     }
+    await this.flushPending();
     const blob = await this.spool.commit();
     let delivered = 0;
     if (targets.size > 0) delivered = (await this.ctx.store.deliver(blob, [...targets.values()], { internalDate: env.received.date })).length;
@@ -138,6 +153,7 @@ class Inbound implements InboundMessage {
 
   async abort(): Promise<void> {
     this.closed = true;
+    this.pending = [];
     await this.spool.abort();
   }
 }

@@ -274,7 +274,7 @@ export class Session {
       if (ev.kind === 'data') {
         if (!target) continue;
         try {
-          for (const c of ev.chunks) await target.write(c);
+          await target.write(ev.chunks.length === 1 ? ev.chunks[0]! : Buffer.concat(ev.chunks));
         } catch (err) {
           this.log.error('smtp.spool.write_failed', { err: errorMessage(err) });
           writeFailed = true;
