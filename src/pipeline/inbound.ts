@@ -5,6 +5,7 @@
 // recipients with their DSN parameters (RFC 3461). Only then may the protocol say 250.
 import type { Context } from '../context.ts';
 import type { BlobRef, DeliveryTarget, QueueRecipient, SpoolWriter } from '../store/index.ts';
+import { DeliveryBatcher } from './group-commit.ts';
 import { HeaderScanner } from './header-scanner.ts';
 import { localDeliveryPrefix, receivedHeader, type ReceivedInfo } from './received.ts';
 
@@ -51,10 +52,13 @@ export interface InboundMessage {
 /** Bytes gathered before one write to the spool file. */
 const WRITE_BATCH = 64 * 1024;
 
-/** Starts receiving one message. */
-export async function beginInbound(ctx: Context, env: InboundEnvelope): Promise<InboundMessage> {
+/**
+ * Starts receiving one message. `batcher` (one per protocol handler) gives group commit of local
+ * deliveries; without it each message commits on its own.
+ */
+export async function beginInbound(ctx: Context, env: InboundEnvelope, batcher?: DeliveryBatcher): Promise<InboundMessage> {
   const spool = await ctx.blobs.createSpool();
-  return new Inbound(ctx, env, spool, Buffer.from(receivedHeader(env.received)));
+  return new Inbound(ctx, env, spool, Buffer.from(receivedHeader(env.received)), batcher);
 }
 
 class Inbound implements InboundMessage {
@@ -67,8 +71,11 @@ class Inbound implements InboundMessage {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
 
-  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter, header: Buffer) {
+  private readonly batcher: DeliveryBatcher | undefined;
+
+  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter, header: Buffer, batcher: DeliveryBatcher | undefined) {
     this.ctx = ctx;
+    this.batcher = batcher;
     this.env = env;
     this.spool = spool;
     // Our Received header goes first in the shared blob; it is written with the first batch.
@@ -141,7 +148,10 @@ class Inbound implements InboundMessage {
     await this.flushPending();
     const blob = await this.spool.commit();
     let delivered = 0;
-    if (targets.size > 0) delivered = (await this.ctx.store.deliver(blob, [...targets.values()], { internalDate: env.received.date })).length;
+    if (targets.size > 0) {
+      const opts = { internalDate: env.received.date };
+      delivered = (await (this.batcher ? this.batcher.deliver(blob, [...targets.values()], opts) : this.ctx.store.deliver(blob, [...targets.values()], opts))).length;
+    }
     let queueId: number | null = null;
     if (remote.size > 0) {
       queueId = await this.ctx.store.enqueue({
