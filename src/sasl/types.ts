@@ -34,7 +34,14 @@ export type AuthFailure =
 export type SaslStep =
   | { kind: 'challenge'; data: Uint8Array }
   | { kind: 'success'; account: Account; authcid: string; /** RFC 4422 additional data with success (SCRAM server-final). */ data?: Uint8Array }
-  | { kind: 'failure'; reason: AuthFailure; /** For logs only: never shown to the client. */ detail: string };
+  | {
+    kind: 'failure';
+    reason: AuthFailure;
+    /** For logs only: never shown to the client. */
+    detail: string;
+    /** The authentication identity the client claimed, when known (for logs and per-account throttling). */
+    authcid?: string;
+  };
 
 export interface SaslExchange {
   readonly mechanism: string;
