@@ -49,3 +49,8 @@ export const authSettings = {
   oauth_username_claim: key(z.string().min(1), { default: 'username', doc: 'Introspection response member naming the account (e.g. "username", "email", "sub").' }),
   oauth_timeout: key(duration, { default: '5s', unit: 'duration', doc: 'Time limit of one introspection request.' }),
 } satisfies z.ZodRawShape;
+
+/** The `[auth]` table with every default, for code running without a config file (tests, tools). */
+export function defaultAuthSettings(): z.output<z.ZodObject<typeof authSettings>> {
+  return z.strictObject(authSettings).parse({});
+}

@@ -15,6 +15,10 @@ export interface AuthConnection {
   tlsSocket?: TLSSocket;
   /** The listener's allow_plaintext_auth: password mechanisms may be offered before TLS. */
   allowPlaintext: boolean;
+  /** The listener's name: selects auth.listener_mechanisms and whether EXTERNAL is offered. */
+  listener?: string;
+  /** This server's host name, used in CRAM-MD5 challenges (RFC 2195). */
+  hostname?: string;
 }
 
 export type AuthFailure =
@@ -61,4 +65,9 @@ export interface Authenticator {
   start(mechanism: string, conn: AuthConnection): SaslExchange | undefined;
   /** Username/password login outside SASL (IMAP LOGIN, POP3 USER/PASS). */
   verifyPassword(username: string, password: string, conn: AuthConnection): Promise<SaslStep>;
+  /**
+   * Failed attempts still allowed on this connection (auth.max_attempts_per_connection); at 0 the
+   * protocol should end the session (SMTP 421 4.7.0, IMAP BYE). Further attempts fail "throttled".
+   */
+  attemptsLeft?(conn: AuthConnection): number;
 }

@@ -20,6 +20,18 @@ export interface Account {
   createdAt: Date;
 }
 
+/** A per-device password of an account, limited to some protocols (the secret itself is never stored). */
+export interface AppPassword {
+  id: number;
+  accountId: number;
+  /** The operator's label, e.g. "phone". */
+  name: string;
+  /** Listener protocols it is valid for ("imap", "submission", …). */
+  protocols: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
 export interface Alias { address: string; targets: string[] }
 
 export interface Mailbox {
@@ -120,6 +132,14 @@ export interface Store {
   getAccountById(id: number): Promise<Account | undefined>;
   listAccounts(domain?: string): Promise<Account[]>;
   setPassword(address: string, passwordHash: string | null, credentials?: Record<string, unknown>): Promise<boolean>;
+
+  // App passwords (src/sasl/app-passwords.ts): secretHash is a SHA-256 of a high-entropy generated secret
+  addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword>;
+  listAppPasswords(accountId: number): Promise<AppPassword[]>;
+  /** The app password of an account with this secret hash, if any. */
+  findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined>;
+  removeAppPassword(accountId: number, id: number): Promise<boolean>;
+  touchAppPassword(id: number, when: Date): Promise<void>;
 
   // Aliases ("@domain" is the catch-all of domain)
   addAlias(address: string, targets: string[]): Promise<Alias>;

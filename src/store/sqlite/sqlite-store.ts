@@ -3,7 +3,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { UserError } from '../../errors/index.ts';
 import type {
-  Account, Alias, BlobRef, Delivered, DeliveryTarget, Domain, Mailbox, MailboxChange, MessageRecord,
+  Account, AppPassword, Alias, BlobRef, Delivered, DeliveryTarget, Domain, Mailbox, MailboxChange, MessageRecord,
   NewMessage, NewQueueMessage, QueuedMessage, Store,
 } from '../types.ts';
 import { systemFlags } from '../types.ts';
@@ -227,6 +227,42 @@ export class SqliteStore implements Store {
       ? this.q('UPDATE accounts SET password_hash = ? WHERE address = ?').run(passwordHash, canonicalAddress(address))
       : this.q('UPDATE accounts SET password_hash = ?, credentials = ? WHERE address = ?').run(passwordHash, JSON.stringify(credentials), canonicalAddress(address));
     return Number(r.changes) > 0;
+  }
+
+  // ---- App passwords
+
+  private toAppPassword(r: Row): AppPassword {
+    return {
+      id: Number(r.id),
+      accountId: Number(r.account_id),
+      name: String(r.name),
+      protocols: JSON.parse(String(r.protocols)) as string[],
+      createdAt: new Date(Number(r.created_at)),
+      lastUsedAt: r.last_used_at === null ? null : new Date(Number(r.last_used_at)),
+    };
+  }
+
+  async addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword> {
+    const r = this.q('INSERT INTO app_passwords (account_id, name, protocols, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
+      .get(a.accountId, a.name, JSON.stringify(a.protocols), a.secretHash, this.now().getTime()) as Row;
+    return this.toAppPassword(r);
+  }
+
+  async listAppPasswords(accountId: number): Promise<AppPassword[]> {
+    return (this.q('SELECT * FROM app_passwords WHERE account_id = ? ORDER BY id').all(accountId) as Row[]).map((r) => this.toAppPassword(r));
+  }
+
+  async findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined> {
+    const r = this.q('SELECT * FROM app_passwords WHERE account_id = ? AND secret_hash = ?').get(accountId, secretHash) as Row | undefined;
+    return r ? this.toAppPassword(r) : undefined;
+  }
+
+  async removeAppPassword(accountId: number, id: number): Promise<boolean> {
+    return Number(this.q('DELETE FROM app_passwords WHERE account_id = ? AND id = ?').run(accountId, id).changes) > 0;
+  }
+
+  async touchAppPassword(id: number, when: Date): Promise<void> {
+    this.q('UPDATE app_passwords SET last_used_at = ? WHERE id = ?').run(when.getTime(), id);
   }
 
   // ---- Aliases
