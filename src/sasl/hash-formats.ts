@@ -104,6 +104,10 @@ async function verifyForeign(pw: Buffer, scheme: string, rest: string): Promise<
     }
     return undefined;
   };
+  if (scheme === '' && rest.startsWith('$pbkdf2')) {
+    const ok = verifyPbkdf2(pw, rest);
+    return ok === undefined ? undefined : { ok, scheme: 'pbkdf2' };
+  }
   switch (scheme) {
     case '':
     case 'CRYPT':
@@ -122,10 +126,6 @@ async function verifyForeign(pw: Buffer, scheme: string, rest: string): Promise<
     case 'CLEARTEXT':
       return { ok: safeEqual(createHash('sha256').update(pw).digest(), createHash('sha256').update(rest, 'utf8').digest()), scheme: 'plain' };
     default: {
-      if (scheme === '' && rest.startsWith('$pbkdf2')) {
-        const ok = verifyPbkdf2(pw, rest);
-        return ok === undefined ? undefined : { ok, scheme: 'pbkdf2' };
-      }
       const ok = verifySha(pw, scheme, rest);
       if (ok === undefined) return undefined;
       return { ok, scheme: shaSchemes[scheme.replace(/\.(HEX|B64|BASE64)$/, '')]!.scheme };
