@@ -10,7 +10,7 @@ import { ScramClient } from '../../src/sasl/scram-client.test-helper.ts';
 import { dec, enc, LineClient, saslTestHandler } from './auth-wire.test-helper.ts';
 
 let server: TestServer;
-const fast = { argon2_memory_kib: 1024, argon2_passes: 1, scram_iterations: 4096 };
+const fast = { argon2_memory_kib: 1024, argon2_passes: 1, scram_iterations: 4096, delay_after_failures: 100 };
 
 before(async () => {
   server = await startTestServer({
