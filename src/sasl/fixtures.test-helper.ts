@@ -4,19 +4,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAuthSettings } from '../config/index.ts';
-import { Directory } from '../directory/index.ts';
 import { createMemoryLogger } from '../observe/index.ts';
-import { SqliteStore } from '../store/index.ts';
+import { SqliteStore, type Account } from '../store/index.ts';
 import { PasswordAuthenticator } from './authenticator.ts';
-import { recordOptionsFromSettings } from './credentials.ts';
+import { makePasswordRecord, recordOptionsFromSettings } from './credentials.ts';
 import type { AuthSettings } from './mechanism.ts';
 import type { AuthConnection, SaslExchange, SaslStep } from './types.ts';
 
 export const fastArgon2 = { argon2_memory_kib: 1024, argon2_passes: 1, argon2_parallelism: 1 };
 
+/** The two account operations of src/directory the tests need (sasl may not import directory: cycle). */
+export interface MiniDirectory {
+  createUser(address: string, password: string | null): Promise<Account>;
+  importUser(address: string, rec: { passwordHash: string | null }, opts?: { quotaBytes?: number | null }): Promise<Account>;
+}
+
 export interface Fixture {
   store: SqliteStore;
-  directory: Directory;
+  directory: MiniDirectory;
   auth: PasswordAuthenticator;
   settings: AuthSettings;
   log: ReturnType<typeof createMemoryLogger>;
@@ -29,7 +34,13 @@ export async function makeFixture(overrides: Partial<AuthSettings> = {}, opts: {
   const dir = mkdtempSync(join(tmpdir(), 'postern-sasl-'));
   const store = new SqliteStore({ path: join(dir, 'db.sqlite') });
   const settings: AuthSettings = { ...defaultAuthSettings(), ...fastArgon2, scram_iterations: 4096, ...overrides };
-  const directory = new Directory(store, { passwordRecord: recordOptionsFromSettings(settings) });
+  const directory: MiniDirectory = {
+    async createUser(address, password) {
+      const rec = password === null ? { passwordHash: null, credentials: {} } : await makePasswordRecord(password, recordOptionsFromSettings(settings));
+      return store.addAccount({ address, ...rec });
+    },
+    importUser: (address, rec, opts = {}) => store.addAccount({ address, passwordHash: rec.passwordHash, quotaBytes: opts.quotaBytes ?? null }),
+  };
   await store.addDomain('example.test');
   const log = createMemoryLogger('debug');
   const clock = { t: Date.parse('2026-01-01T00:00:00Z') };
