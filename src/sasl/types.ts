@@ -4,7 +4,11 @@
 import type { TLSSocket } from 'node:tls';
 import type { Account } from '../store/index.ts';
 
-/** What the authenticator needs to know about the connection. */
+/**
+ * What the authenticator needs to know about the connection. Build it once per connection (and
+ * anew after STARTTLS) and pass the same object each time: the authenticator counts failed
+ * attempts per object (attemptsLeft).
+ */
 export interface AuthConnection {
   /** "smtp", "submission", "imap", "pop3", "managesieve": app passwords may be limited per protocol. */
   protocol: string;
