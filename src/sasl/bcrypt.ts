@@ -8,6 +8,7 @@
 // (Machin's formula), which takes a few milliseconds. Only verification of migrated hashes needs
 // bcrypt; new passwords are argon2id. $2x$ (the buggy pre-2011 crypt_blowfish) is refused.
 import { bcryptBase64Decode, bcryptBase64Encode } from './crypt-base64.ts';
+import { drain, drainAsync } from './yielding.ts';
 
 const wordsNeeded = 18 + 4 * 256;
 let piWords: Uint32Array | undefined;
@@ -107,8 +108,11 @@ class EksBlowfish {
 const magic = Buffer.from('OrpheanBeholderScryDoubt', 'latin1');
 const pattern = /^\$2([aby])\$(\d\d)\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})?$/;
 
-/** Raw bcrypt: 23 bytes. */
-function bcryptRaw(password: Uint8Array, salt: Uint8Array, cost: number): Buffer {
+/**
+ * Raw bcrypt (23 bytes) as a generator that yields every 16 rounds of the 2^cost loop, so the
+ * async form can give the event loop back (cost 10 takes ~0.3 s of CPU in JavaScript).
+ */
+function* bcryptRaw(password: Uint8Array, salt: Uint8Array, cost: number): Generator<void, Buffer> {
   // The key is the password with its NUL terminator, at most 72 bytes.
   const key = Buffer.concat([password, Buffer.from([0])]).subarray(0, 72);
   const st = new EksBlowfish();
@@ -116,6 +120,7 @@ function bcryptRaw(password: Uint8Array, salt: Uint8Array, cost: number): Buffer
   for (let i = 0, n = 2 ** cost; i < n; i++) {
     st.expand(key, undefined);
     st.expand(salt, undefined);
+    if ((i & 15) === 15) yield;
   }
   const ctext = new Uint32Array(6);
   for (let i = 0; i < 6; i++) ctext[i] = magic.readUInt32BE(i * 4);
@@ -142,6 +147,15 @@ export function bcryptCost(hash: string): number | undefined {
 
 /** crypt(password, setting) for a "$2a$"/"$2b$"/"$2y$" setting; undefined when it does not parse. */
 export function bcrypt(password: string | Uint8Array, setting: string): string | undefined {
+  return drain(bcryptSteps(password, setting));
+}
+
+/** bcrypt without blocking the event loop for the whole computation. */
+export function bcryptAsync(password: string | Uint8Array, setting: string): Promise<string | undefined> {
+  return drainAsync(bcryptSteps(password, setting));
+}
+
+function* bcryptSteps(password: string | Uint8Array, setting: string): Generator<void, string | undefined> {
   const m = pattern.exec(setting);
   if (!m) return undefined;
   const cost = Number(m[2]);
@@ -149,7 +163,7 @@ export function bcrypt(password: string | Uint8Array, setting: string): string |
   const salt = bcryptBase64Decode(m[3]!, 16);
   if (!salt || salt.length !== 16) return undefined;
   const pw = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
-  const raw = bcryptRaw(pw, salt, cost);
+  const raw = yield* bcryptRaw(pw, salt, cost);
   // The salt is re-encoded from its 16 bytes: the 22nd character carries 4 unused bits.
   return `$2${m[1]}$${m[2]}$${bcryptBase64Encode(salt)}${bcryptBase64Encode(raw)}`;
 }

@@ -13,10 +13,10 @@
 // checked against the password as typed (and, failing that, its SASLprep form); Postern's own
 // argon2id hashes are computed over the SASLprep form. Every comparison is constant-time.
 import { createHash, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { bcrypt, bcryptCost } from './bcrypt.ts';
+import { bcryptAsync, bcryptCost } from './bcrypt.ts';
 import { argon2Params, verifyArgon2, type Argon2Params } from './password.ts';
 import { preparePassword } from './saslprep.ts';
-import { shaCrypt, shaCryptRounds } from './sha-crypt.ts';
+import { shaCryptAsync, shaCryptRounds } from './sha-crypt.ts';
 
 /** Costs above these are refused rather than computed: a hostile import must not stall the server. */
 const limits = { bcryptCost: 18, shaCryptRounds: 10_000_000, pbkdf2Rounds: 10_000_000 };
@@ -91,15 +91,15 @@ function verifyPbkdf2(pw: Buffer, stored: string): boolean | undefined {
 
 /** One attempt against a non-Postern hash with the given password bytes; undefined: format unknown. */
 async function verifyForeign(pw: Buffer, scheme: string, rest: string): Promise<{ ok: boolean; scheme: HashScheme } | undefined> {
-  const crypt = (): { ok: boolean; scheme: HashScheme } | undefined => {
+  const crypt = async (): Promise<{ ok: boolean; scheme: HashScheme } | undefined> => {
     if (/^\$[56]\$/.test(rest)) {
       const rounds = shaCryptRounds(rest);
-      const computed = rounds !== undefined && rounds <= limits.shaCryptRounds ? shaCrypt(pw, rest) : undefined;
+      const computed = rounds !== undefined && rounds <= limits.shaCryptRounds ? await shaCryptAsync(pw, rest) : undefined;
       return { ok: computed !== undefined && strEqual(computed, rest), scheme: rest[1] === '6' ? 'sha512-crypt' : 'sha256-crypt' };
     }
     if (/^\$2[aby]\$/.test(rest)) {
       const cost = bcryptCost(rest);
-      const computed = cost !== undefined && cost <= limits.bcryptCost ? bcrypt(pw, rest) : undefined;
+      const computed = cost !== undefined && cost <= limits.bcryptCost ? await bcryptAsync(pw, rest) : undefined;
       return { ok: computed !== undefined && strEqual(computed, rest), scheme: 'bcrypt' };
     }
     return undefined;

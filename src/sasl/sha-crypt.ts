@@ -3,6 +3,7 @@
 // SHA-256 and SHA-512" (2007/2008). Only verification of migrated hashes needs it; new passwords
 // are argon2id.
 import { createHash } from 'node:crypto';
+import { drain, drainAsync } from './yielding.ts';
 import { cryptBase64Encode } from './crypt-base64.ts';
 
 type Algo = 'sha256' | 'sha512';
@@ -29,7 +30,7 @@ function stretch(src: Buffer, len: number): Buffer {
   return out;
 }
 
-function shaCryptRaw(algo: Algo, pw: Buffer, salt: Buffer, rounds: number): Buffer {
+function* shaCryptRaw(algo: Algo, pw: Buffer, salt: Buffer, rounds: number): Generator<void, Buffer> {
   const h = () => createHash(algo);
   const hlen = algo === 'sha512' ? 64 : 32;
   // Steps 4-8: digest B = H(P S P).
@@ -57,6 +58,7 @@ function shaCryptRaw(algo: Algo, pw: Buffer, salt: Buffer, rounds: number): Buff
     if (i % 7 !== 0) r.update(pSeq);
     r.update(i & 1 ? c : pSeq);
     c = r.digest();
+    if (i % 1000 === 999) yield; // let the event loop breathe on high round counts
   }
   return c;
 }
@@ -73,6 +75,15 @@ const pattern = /^\$([56])\$(?:rounds=(\d{1,10})\$)?([^$]{0,16})[^$]*(?:\$([./0-
 
 /** Computes crypt(password, setting) for a "$5$…" or "$6$…" setting; undefined when it does not parse. */
 export function shaCrypt(password: string | Buffer, setting: string): string | undefined {
+  return drain(shaCryptSteps(password, setting));
+}
+
+/** shaCrypt without blocking the event loop for the whole computation. */
+export function shaCryptAsync(password: string | Buffer, setting: string): Promise<string | undefined> {
+  return drainAsync(shaCryptSteps(password, setting));
+}
+
+function* shaCryptSteps(password: string | Buffer, setting: string): Generator<void, string | undefined> {
   const m = pattern.exec(setting);
   if (!m) return undefined;
   const algo: Algo = m[1] === '6' ? 'sha512' : 'sha256';
@@ -80,7 +91,7 @@ export function shaCrypt(password: string | Buffer, setting: string): string | u
   const rounds = explicit ? Math.min(roundsMax, Math.max(roundsMin, Number(m[2]))) : roundsDefault;
   const salt = Buffer.from(m[3]!, 'utf8').subarray(0, 16);
   const pw = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
-  const digest = shaCryptRaw(algo, pw, salt, rounds);
+  const digest = yield* shaCryptRaw(algo, pw, salt, rounds);
   return `$${m[1]}$${explicit ? `rounds=${rounds}$` : ''}${salt.toString('utf8')}$${encode(algo, digest)}`;
 }
 
