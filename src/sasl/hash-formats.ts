@@ -12,7 +12,10 @@
 // Imported hashes were computed by other software over the raw password bytes, so they are
 // checked against the password as typed (and, failing that, its SASLprep form); Postern's own
 // argon2id hashes are computed over the SASLprep form. Every comparison is constant-time.
-import { createHash, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
 import { bcryptAsync, bcryptCost } from './bcrypt.ts';
 import { argon2Params, verifyArgon2, type Argon2Params } from './password.ts';
 import { preparePassword } from './saslprep.ts';
@@ -69,14 +72,14 @@ function verifySha(pw: Buffer, scheme: string, rest: string): boolean | undefine
 /** passlib's "adapted base 64": "." for "+", no padding. */
 const ab64 = (s: string) => Buffer.from(s.replace(/\./g, '+'), 'base64');
 
-function verifyPbkdf2(pw: Buffer, stored: string): boolean | undefined {
+async function verifyPbkdf2(pw: Buffer, stored: string): Promise<boolean | undefined> {
   // Dovecot: {PBKDF2}$1$<salt>$<rounds>$<hex PBKDF2-HMAC-SHA1, 20 bytes>
   let m = /^\$1\$([^$]+)\$(\d+)\$([0-9a-fA-F]+)$/.exec(stored);
   if (m) {
     const rounds = Number(m[2]);
     const expected = Buffer.from(m[3]!, 'hex');
     if (rounds < 1 || rounds > limits.pbkdf2Rounds || expected.length === 0 || expected.length > 64) return false;
-    return safeEqual(pbkdf2Sync(pw, Buffer.from(m[1]!, 'utf8'), rounds, expected.length, 'sha1'), expected);
+    return safeEqual(await pbkdf2Async(pw, Buffer.from(m[1]!, 'utf8'), rounds, expected.length, 'sha1'), expected);
   }
   // passlib: $pbkdf2[-sha256|-sha512]$<rounds>$<ab64 salt>$<ab64 key>
   m = /^\$pbkdf2(?:-(sha256|sha512))?\$(\d+)\$([./A-Za-z0-9]*)\$([./A-Za-z0-9]+)$/.exec(stored);
@@ -84,7 +87,7 @@ function verifyPbkdf2(pw: Buffer, stored: string): boolean | undefined {
     const rounds = Number(m[2]);
     const expected = ab64(m[4]!);
     if (rounds < 1 || rounds > limits.pbkdf2Rounds || expected.length === 0 || expected.length > 64) return false;
-    return safeEqual(pbkdf2Sync(pw, ab64(m[3]!), rounds, expected.length, m[1] ?? 'sha1'), expected);
+    return safeEqual(await pbkdf2Async(pw, ab64(m[3]!), rounds, expected.length, m[1] ?? 'sha1'), expected);
   }
   return undefined;
 }
@@ -105,7 +108,7 @@ async function verifyForeign(pw: Buffer, scheme: string, rest: string): Promise<
     return undefined;
   };
   if (scheme === '' && rest.startsWith('$pbkdf2')) {
-    const ok = verifyPbkdf2(pw, rest);
+    const ok = await verifyPbkdf2(pw, rest);
     return ok === undefined ? undefined : { ok, scheme: 'pbkdf2' };
   }
   switch (scheme) {
@@ -114,12 +117,12 @@ async function verifyForeign(pw: Buffer, scheme: string, rest: string): Promise<
     case 'SHA512-CRYPT':
     case 'SHA256-CRYPT':
     case 'BLF-CRYPT':
-      return crypt();
+      return await crypt();
     case 'ARGON2ID':
     case 'ARGON2I':
       return { ok: await verifyArgon2(pw, rest), scheme: 'argon2-imported' };
     case 'PBKDF2': {
-      const ok = verifyPbkdf2(pw, rest);
+      const ok = await verifyPbkdf2(pw, rest);
       return ok === undefined ? undefined : { ok, scheme: 'pbkdf2' };
     }
     case 'PLAIN':
