@@ -36,7 +36,7 @@ export const authSettings = {
   rehash_on_login: key(z.boolean(), { default: true, doc: 'After a successful password login with an older hash format, store an argon2id hash and SCRAM keys instead.' }),
   max_attempts_per_connection: key(count.min(1), { default: 3, doc: 'Failed authentications allowed on one connection; the protocol then closes it.' }),
   failure_window: key(duration, { default: '15m', unit: 'duration', doc: 'How long a failed authentication counts against its client IP and account.' }),
-  delay_after_failures: key(count, { default: 1, doc: 'Failures (per IP or account, within failure_window) answered without delay; later ones are delayed.' }),
+  delay_after_failures: key(count, { default: 3, doc: 'Failures (per IP or account, within failure_window) answered without delay (typos happen); later ones are delayed.' }),
   delay_base: key(duration, { default: '1s', unit: 'duration', doc: 'Delay of the first delayed failure; it doubles with each further failure.' }),
   delay_max: key(duration, { default: '15s', unit: 'duration', doc: 'Upper bound of the growing delay before a failure is answered.' }),
   ip_block_after: key(count, { default: 10, doc: 'Failures from one client IP within failure_window before it is blocked for block_duration (0: never).' }),
