@@ -8,7 +8,7 @@ import { Directory } from './directory/index.ts';
 import { ListenerSet, type BoundListener, type ProtocolHandler } from './net/index.ts';
 import { createLogger, type Logger } from './observe/index.ts';
 import { protocolHandlers, type HandlerFactory } from './protocols.ts';
-import { PasswordAuthenticator } from './sasl/index.ts';
+import { PasswordAuthenticator, recordOptionsFromSettings } from './sasl/index.ts';
 import { BlobStore, SqliteStore } from './store/index.ts';
 import { createFileTlsProvider, type TlsProvider } from './tls/index.ts';
 import { ConfigError } from './errors/index.ts';
@@ -38,13 +38,13 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
   const blobs = new BlobStore(dataDir);
   await blobs.init();
-  const directory = new Directory(store);
+  const directory = new Directory(store, { passwordRecord: recordOptionsFromSettings(config.auth) });
   const noTls: TlsProvider = {
     serverOptions: () => { throw new Error('no certificate configured'); },
     contextFor: () => { throw new Error('no certificate configured'); },
     reload: () => {},
   };
-  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTls, auth: new PasswordAuthenticator(store) };
+  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTls, auth: new PasswordAuthenticator(store, { settings: config.auth, log, now: () => clock.now() }) };
 }
 
 export async function closeContext(ctx: Context): Promise<void> {
