@@ -20,7 +20,7 @@ function signature(files: readonly string[]): string {
   }).join('|');
 }
 
-export function watchFiles(files: readonly string[], onChange: () => void, opts: { debounceMs: number; pollMs: number }): FileWatch {
+export function watchFiles(files: readonly string[], onChange: () => void, opts: { debounceMs: number; pollMs: number; fsWatch?: boolean }): FileWatch {
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
   const trigger = () => {
@@ -36,7 +36,7 @@ export function watchFiles(files: readonly string[], onChange: () => void, opts:
     byDir.set(dirname(f), set);
   }
   const watchers: FSWatcher[] = [];
-  for (const [dir, names] of byDir) {
+  for (const [dir, names] of opts.fsWatch === false ? [] : byDir) {
     try {
       const w = watch(dir, { persistent: false }, (_event, name) => {
         if (name === null || names.has(String(name))) trigger();
