@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './observe/index.ts';
 import { protocolHandlers, type HandlerFactory } from './protocols.ts';
 import { PasswordAuthenticator } from './sasl/index.ts';
 import { BlobStore, SqliteStore } from './store/index.ts';
-import { createTlsProvider, noTlsProvider, type TlsProvider } from './tls/index.ts';
+import { createAcmeManager, createTlsProvider, noTlsProvider, type TlsProvider } from './tls/index.ts';
 import { ConfigError } from './errors/index.ts';
 
 export const databaseFile = 'postern.db';
@@ -62,6 +62,11 @@ export async function startServer(ctx: Context, factories: Partial<Record<string
   const set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
   const bound = await set.start();
   ctx.tls.start(); // certificate file watching and ticket key rotation
+  // ACME starts once the listeners are up: they answer its challenges.
+  const acme = ctx.config.acme.enabled
+    ? createAcmeManager({ dataDir: ctx.dataDir, hostname: ctx.config.hostname, acme: ctx.config.acme, tlsSettings: ctx.config.tls, tls: ctx.tls, log: ctx.log, clock: ctx.clock })
+    : undefined;
+  acme?.start();
   let stopping: Promise<void> | undefined;
   return {
     ctx,
@@ -74,6 +79,7 @@ export async function startServer(ctx: Context, factories: Partial<Record<string
     stop(timeoutMs = ctx.config.shutdown_timeout) {
       stopping ??= (async () => {
         ctx.log.info('server.stopping', { timeoutMs, open: set.connectionCount });
+        await acme?.stop();
         await set.close(timeoutMs);
         await closeContext(ctx);
         ctx.log.info('server.stopped', {});
