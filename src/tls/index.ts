@@ -18,3 +18,5 @@ export { accountKeyFrom, generateAccountKey, keyAuthorization, thumbprint, signJ
 export { writeFileAtomic } from './acme/files.ts';
 export { generateKey, keyTypeOf } from './keys.ts';
 export type { KeyType } from './keys.ts';
+export { dnsRecords, tlsaRecord, formatRecord } from './dns-records.ts';
+export type { DnsRecord } from './dns-records.ts';
