@@ -107,3 +107,35 @@ describe('ACME against pebble', { skip: missing }, () => {
     assert.ok(srv.logLines.some((l) => l.event === 'acme.bad_nonce.retry'), 'pebble rejected some nonces and the client retried');
   });
 });
+
+describe('a server started with [acme] enabled', { skip: missing }, () => {
+  test('obtains its certificate by itself once the CA answers, retrying until then', async (t) => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    const { planPebble } = await import('./tls-pebble.ts');
+    const pebbleDir = await mkdtemp(join(tmpdir(), 'postern-pebble-'));
+    const plan = await planPebble(pebbleDir);
+    const dns = await startDnsStub();
+    const srv = await startTestServer({
+      hostname: 'mail.acme.test',
+      listeners: [{ name: 'http', protocol: 'http', tls: 'none' }],
+      config: { acme: { enabled: true, directory_url: plan.directoryUrl, ca_file: plan.caFile, retry_interval: '1s' } },
+      captureLogs: true,
+    });
+    let pebble: Pebble | undefined;
+    t.after(async () => {
+      await srv.close();
+      await pebble?.stop();
+      await dns.close();
+      await rm(pebbleDir, { recursive: true, force: true });
+    });
+    // The first attempt runs before the CA is up and fails; the old certificate stays.
+    while (!srv.logLines.some((l) => l.event === 'acme.order.failed')) await sleep(20);
+    pebble = await startPebble(plan, { httpPort: srv.port('http'), tlsPort: srv.port('http'), dnsPort: dns.port });
+    while (!srv.logLines.some((l) => l.event === 'acme.certificate.issued')) await sleep(20);
+    const cert = new X509Certificate(readFileSync(join(srv.dataDir, 'tls', 'cert.pem')));
+    assert.match(cert.issuer, /Pebble Intermediate/);
+    assert.ok(srv.logLines.some((l) => l.event === 'tls.reload.ok'));
+  });
+});

@@ -60,13 +60,22 @@ export interface Pebble {
   stop(): Promise<void>;
 }
 
-export async function startPebble(dir: string, opts: { httpPort: number; tlsPort: number; dnsPort: number; nonceReject?: number }): Promise<Pebble> {
+export interface PebblePlan { dir: string; directoryUrl: string; caFile: string; listen: number; mgmt: number }
+
+/** Picks pebble's ports and writes its API certificate, so a config can name the CA before it runs. */
+export async function planPebble(dir: string): Promise<PebblePlan> {
   const api = createSelfSigned(['localhost', '127.0.0.1']);
   const caFile = join(dir, 'pebble-api.pem');
   await writeFile(caFile, api.certPem);
   await writeFile(join(dir, 'pebble-api.key'), api.keyPem, { mode: 0o600 });
   const listen = await freePort();
   const mgmt = await freePort();
+  return { dir, directoryUrl: `https://127.0.0.1:${listen}/dir`, caFile, listen, mgmt };
+}
+
+export async function startPebble(dirOrPlan: string | PebblePlan, opts: { httpPort: number; tlsPort: number; dnsPort: number; nonceReject?: number }): Promise<Pebble> {
+  const plan = typeof dirOrPlan === 'string' ? await planPebble(dirOrPlan) : dirOrPlan;
+  const { dir, caFile, listen, mgmt } = plan;
   await writeFile(join(dir, 'pebble.json'), JSON.stringify({
     pebble: {
       listenAddress: `127.0.0.1:${listen}`,
@@ -95,7 +104,7 @@ export async function startPebble(dir: string, opts: { httpPort: number; tlsPort
     child.once('exit', (code) => reject(new Error(`pebble exited (${code}): ${output.join('\n')}`)));
   });
   return {
-    directoryUrl: `https://127.0.0.1:${listen}/dir`,
+    directoryUrl: plan.directoryUrl,
     caFile,
     output,
     async stop() {
