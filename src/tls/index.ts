@@ -4,6 +4,7 @@ export { tls12Ciphers, tls13Ciphers, ecdhCurves } from './options.ts';
 export { loadCertificate, dnsNamesOf, CertificateError } from './certificates.ts';
 export type { LoadedCertificate } from './certificates.ts';
 export { AcmeChallenges } from './challenges.ts';
+export { alpnFor } from './handshake.ts';
 export { watchFiles } from './watch.ts';
 export { buildSniTable, lookupSni, normalizeHostname } from './sni.ts';
 export { createSelfSigned } from './self-signed.ts';

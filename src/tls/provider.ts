@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from '../observe/index.ts';
 import { CertificateError, loadCertificate, type LoadedCertificate } from './certificates.ts';
 import { AcmeChallenges } from './challenges.ts';
 import { baseContextOptions } from './options.ts';
+import { createHandshakeCallbacks } from './handshake.ts';
 import { buildSniTable, lookupSni, type SniTable } from './sni.ts';
 import { watchFiles, type FileWatch } from './watch.ts';
 
@@ -51,8 +52,8 @@ export interface TlsProvider {
   close(): void;
 }
 
-export const ACME_TLS_ALPN = 'acme-tls/1';
-const defaultAlpn = ['smtp', 'imap', 'pop3', 'managesieve', 'http/1.1'];
+import { ACME_TLS_ALPN, defaultAlpn } from './handshake.ts';
+export { ACME_TLS_ALPN };
 
 export type TlsSettings = Config['tls'];
 
@@ -150,43 +151,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
     for (const srv of servers) srv.setSecureContext(defaultServerOptions());
   };
 
-  // RFC 8737 §3: a validation handshake offers ALPN "acme-tls/1" and must get the challenge
-  // certificate. In TLS 1.3 OpenSSL runs the ALPN callback before the certificate (SNI) callback,
-  // so the ALPN callback marks the socket and the SNI callback then serves the challenge context.
-  // In TLS 1.2 the order is reversed and the certificate is already chosen: such a handshake is
-  // refused rather than answered with the wrong certificate. (Node calls both callbacks with the
-  // TLSSocket as `this`.) TODO(RFC 8737 §3): TLS 1.2 validation handshakes.
-  const acmeSockets = new WeakSet<object>();
-  const sniDone = new WeakSet<object>();
-  function SNICallback(this: unknown, servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void {
-    if (this !== null && typeof this === 'object') {
-      sniDone.add(this);
-      if (acmeSockets.has(this)) {
-        const c = challenges.alpnContext(servername);
-        if (c) {
-          log.info('tls.acme.alpn_challenge_served', { servername });
-          cb(null, c);
-          return;
-        }
-      }
-    }
-    const ctx = lookupSni(state.table, servername);
-    // Staying on the socket's initial (default) context keeps all its certificates; switching to
-    // it, even to itself, would keep only one (see buildState).
-    cb(null, ctx === undefined || ctx === state.defaultContext ? undefined : ctx);
-  }
-  const alpnCallback = (wanted: readonly string[]) => function ALPNCallback(this: unknown, info: { servername: string; protocols: string[] }): string | undefined {
-    if (info.protocols.includes(ACME_TLS_ALPN)) {
-      const self = this !== null && typeof this === 'object' ? this : undefined;
-      if (self && !sniDone.has(self) && challenges.alpnContext(info.servername)) {
-        acmeSockets.add(self);
-        return ACME_TLS_ALPN;
-      }
-      if (info.protocols.length === 1) return undefined;
-    }
-    // RFC 7301 §3.2 / RFC 9325 §3.8: our preference among what the client offers, else refuse.
-    return wanted.find((p) => info.protocols.includes(p));
-  };
+  const { SNICallback, alpnCallback } = createHandshakeCallbacks({ current: () => state, challenges, log });
 
   let watcher: FileWatch | undefined;
   let rotation: NodeJS.Timeout | undefined;
