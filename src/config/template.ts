@@ -10,6 +10,8 @@ const listeners: readonly { name: string; protocol: Protocol; dev: number; prod:
   { name: 'smtp', protocol: 'smtp', dev: 2525, prod: 25, tls: 'starttls' },
   { name: 'submission', protocol: 'submission', dev: 2587, prod: 587, tls: 'starttls' },
   { name: 'submissions', protocol: 'submission', dev: 2465, prod: 465, tls: 'implicit' },
+  { name: 'imap', protocol: 'imap', dev: 2143, prod: 143, tls: 'starttls' },
+  { name: 'imaps', protocol: 'imap', dev: 2993, prod: 993, tls: 'implicit' },
 ];
 
 export function devListeners(): ListenerTemplate[] {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { connect, createServer, type AddressInfo } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:tls';
 import { createSelfSigned } from './self-signed.ts';
 
 test('the certificate names its hosts and addresses and is valid now', () => {
