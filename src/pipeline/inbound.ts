@@ -145,12 +145,20 @@ class Inbound implements InboundMessage {
       await this.spool.abort();
       return { kind: 'accepted', id: env.received.id, blob: null, delivered: 0, queueId: null };
     }
-    await this.flushPending();
-    const blob = await this.spool.commit();
+    // Announced before the fsync, so deliveries of other sessions can wait for this one.
+    const ticket = targets.size > 0 ? this.batcher?.expect() : undefined;
+    let blob: BlobRef;
+    try {
+      await this.flushPending();
+      blob = await this.spool.commit();
+    } catch (err) {
+      ticket?.withdraw();
+      throw err;
+    }
     let delivered = 0;
     if (targets.size > 0) {
       const opts = { internalDate: env.received.date };
-      delivered = (await (this.batcher ? this.batcher.deliver(blob, [...targets.values()], opts) : this.ctx.store.deliver(blob, [...targets.values()], opts))).length;
+      delivered = (await (this.batcher ? this.batcher.deliver(blob, [...targets.values()], opts, ticket) : this.ctx.store.deliver(blob, [...targets.values()], opts))).length;
     }
     let queueId: number | null = null;
     if (remote.size > 0) {

@@ -64,10 +64,21 @@ test('group commit: concurrent deliveries share one transaction and each gets it
     ]);
     assert.equal(transactions, 1);
     assert.deepEqual(results.map((r) => r.map((d) => [d.accountId, d.uid])), [[[a.id, 1]], [[a.id, 2], [b.id, 1]], [[b.id, 2]]]);
+    // A delivery waits for an announced one (its blob still fsyncing) and they commit together.
+    const ticket = batcher.expect();
+    const first = batcher.deliver(refs[0]!, [{ accountId: a.id, mailbox: 'INBOX' }]);
+    await new Promise((r) => setImmediate(r));
+    const second = batcher.deliver(refs[1]!, [{ accountId: b.id, mailbox: 'INBOX' }], {}, ticket);
+    await Promise.all([first, second]);
+    assert.equal(transactions, 2, 'one more transaction for both');
+    // An announced message that never comes does not hold the others for long.
+    const lost = batcher.expect();
+    await batcher.deliver(refs[2]!, [{ accountId: a.id, mailbox: 'INBOX' }]);
+    lost.withdraw();
     // A failing batch rejects every caller in it, and nothing of it is stored.
     await assert.rejects(Promise.all([batcher.deliver(refs[0]!, [{ accountId: a.id, mailbox: 'INBOX' }]), batcher.deliver(refs[0]!, [{ accountId: 999, mailbox: 'INBOX' }])]));
     const mb = await store.getMailbox(a.id, 'INBOX');
-    assert.equal((await store.listMessages(mb!.id)).length, 2);
+    assert.equal((await store.listMessages(mb!.id)).length, 4);
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
