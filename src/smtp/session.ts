@@ -212,6 +212,7 @@ export class Session {
    * delayed (tarpit); at max_errors the session ends with 421.
    */
   async send(r: Reply): Promise<void> {
+    if (this.closing) return; // a limit already ended the session; nothing more is said
     if (r.code >= 400) {
       this.errors++;
       if (this.errors > this.limits.soft_error_limit && this.limits.error_delay > 0) {
