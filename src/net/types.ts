@@ -3,11 +3,15 @@
 import type { Socket } from 'node:net';
 import type { ListenerConfig } from '../config/index.ts';
 import type { Logger } from '../observe/index.ts';
+import type { AccessRefusal } from '../policy/index.ts';
 
 export interface Connection {
   /** Short random id carried by every log line of this connection. */
   readonly id: string;
-  /** A plain net.Socket, or a tls.TLSSocket on implicit-TLS listeners (already handshaken). */
+  /**
+   * A plain net.Socket, or a tls.TLSSocket on implicit-TLS listeners (already handshaken). Bytes the
+   * client sent early are buffered until the handler attaches a 'data' listener.
+   */
   readonly socket: Socket;
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -22,7 +26,7 @@ export interface Connection {
 }
 
 /** Why net/ refuses a connection before any protocol session starts. */
-export type RefuseReason = 'denied' | 'too-many-connections' | 'too-many-from-ip' | 'rate-limited' | 'shutting-down';
+export type RefuseReason = AccessRefusal | 'shutting-down';
 
 export interface ProtocolHandler {
   /**

@@ -6,7 +6,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobRef } from './types.ts';
 
 export interface SpoolWriter {
@@ -69,7 +69,7 @@ export class BlobStore {
 
   /** Reads [start, end) of a blob (end exclusive; omitted = to the end). */
   open(hash: string, start = 0, end?: number): Readable {
-    if (end !== undefined && end <= start) return createReadStream(this.path(hash), { start: 0, end: -1 });
+    if (end !== undefined && end <= start) return Readable.from([]);
     return createReadStream(this.path(hash), { start, end: end === undefined ? undefined : end - 1 });
   }
 

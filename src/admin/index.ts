@@ -1,0 +1,3 @@
+export { createHttpHandler } from './http.ts';
+export { routes } from './routes.ts';
+export type { Route } from './routes.ts';

@@ -1,0 +1,87 @@
+// Building the Context from a data directory and running every listener: what `postern start`
+// does, and what tests do in-process with port 0 and a temp directory.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Config } from './config/index.ts';
+import { systemClock, type Clock, type Context } from './context.ts';
+import { Directory } from './directory/index.ts';
+import { ListenerSet, type BoundListener, type ProtocolHandler } from './net/index.ts';
+import { createLogger, type Logger } from './observe/index.ts';
+import { protocolHandlers, type HandlerFactory } from './protocols.ts';
+import { PasswordAuthenticator } from './sasl/index.ts';
+import { BlobStore, SqliteStore } from './store/index.ts';
+import { createFileTlsProvider, type TlsProvider } from './tls/index.ts';
+import { ConfigError } from './errors/index.ts';
+
+export const databaseFile = 'postern.db';
+export const configFile = 'postern.toml';
+
+export interface OpenOptions {
+  log?: Logger;
+  clock?: Clock;
+}
+
+/** Opens the store, blobs, TLS and directory of a data directory. Close with closeContext. */
+export async function openContext(dataDir: string, config: Config, opts: OpenOptions = {}): Promise<Context> {
+  const log = opts.log ?? createLogger({ level: config.log_level });
+  const clock = opts.clock ?? systemClock;
+  const resolve = (p: string) => (isAbsolute(p) ? p : join(dataDir, p));
+  let tls: TlsProvider | undefined;
+  const certPath = resolve(config.tls.certificate);
+  const keyPath = resolve(config.tls.private_key);
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    tls = createFileTlsProvider({ dataDir, certificate: config.tls.certificate, privateKey: config.tls.private_key });
+  } else if (config.listener.some((l) => l.tls !== 'none')) {
+    const missing = existsSync(certPath) ? 'tls.private_key' : 'tls.certificate';
+    throw new ConfigError(missing, `${existsSync(certPath) ? keyPath : certPath} does not exist, but listeners use TLS`);
+  }
+  const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
+  const blobs = new BlobStore(dataDir);
+  await blobs.init();
+  const directory = new Directory(store);
+  const noTls: TlsProvider = {
+    serverOptions: () => { throw new Error('no certificate configured'); },
+    contextFor: () => { throw new Error('no certificate configured'); },
+    reload: () => {},
+  };
+  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTls, auth: new PasswordAuthenticator(store) };
+}
+
+export async function closeContext(ctx: Context): Promise<void> {
+  await ctx.store.close();
+}
+
+export interface RunningServer {
+  ctx: Context;
+  listeners: BoundListener[];
+  /** The bound port of a listener by name (useful with port 0). */
+  port(name: string): number;
+  /** Graceful stop: listeners close, sessions get shutdown_timeout to finish, the store closes. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function startServer(ctx: Context, factories: Partial<Record<string, HandlerFactory>> = protocolHandlers): Promise<RunningServer> {
+  const handlers: Partial<Record<string, ProtocolHandler>> = {};
+  for (const [proto, make] of Object.entries(factories)) if (make) handlers[proto] = make(ctx);
+  const set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
+  const bound = await set.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    ctx,
+    listeners: bound,
+    port(name) {
+      const l = bound.find((b) => b.name === name);
+      if (!l) throw new Error(`no listener named ${name}`);
+      return l.port;
+    },
+    stop(timeoutMs = ctx.config.shutdown_timeout) {
+      stopping ??= (async () => {
+        ctx.log.info('server.stopping', { timeoutMs, open: set.connectionCount });
+        await set.close(timeoutMs);
+        await closeContext(ctx);
+        ctx.log.info('server.stopped', {});
+      })();
+      return stopping;
+    },
+  };
+}
