@@ -69,7 +69,8 @@ function decodeUtf7(bytes: Uint8Array): string {
           units.push((acc >> bits) & 0xffff);
         }
       }
-      out += String.fromCharCode(...units);
+      // In slices: spreading a huge array into one call would overflow the stack.
+      for (let k = 0; k < units.length; k += 4096) out += String.fromCharCode(...units.slice(k, k + 4096));
     }
     i = s[j] === '-' ? j : j - 1;
   }

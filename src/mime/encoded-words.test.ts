@@ -47,3 +47,8 @@ test('UTF-7 (RFC 2152), which Node lacks, is decoded too', () => {
   assert.equal(decodeEncodedWords('=?utf-7?Q?broken_+2D?='), 'broken ');
   assert.equal(decodeEncodedWords('=?utf-7?Q?lone_+2D4-?='), 'lone \uFFFD');
 });
+
+test('a huge UTF-7 run decodes without exhausting the stack', () => {
+  const run = Buffer.from('\u00e9'.repeat(300_000), 'utf16le').swap16().toString('base64').replace(/=+$/, '');
+  assert.equal(decodeEncodedWords(`=?utf-7?Q?+${run}-?=`), '\u00e9'.repeat(300_000));
+});
