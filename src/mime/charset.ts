@@ -84,6 +84,9 @@ function decodeUtf7(bytes: Uint8Array): string {
  */
 export function decodeCharset(bytes: Uint8Array, charset: string): string {
   if (/^\s*(?:unicode-1-1-)?utf-7\s*$/i.test(charset)) return decodeUtf7(bytes);
+  // 8-bit bytes labelled US-ASCII (or unlabelled) are mislabelled; read them like raw header bytes
+  // (UTF-8 when valid) rather than as windows-1252, which WHATWG maps "us-ascii" to.
+  if (/^\s*(?:us-)?ascii\s*$/i.test(charset)) return decodeHeaderBytes(bytes);
   const d = decoderFor(charset);
   if (d) return d.decode(bytes);
   return decodeHeaderBytes(bytes);
