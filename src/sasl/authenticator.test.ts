@@ -22,7 +22,9 @@ test('mechanisms: nothing before TLS unless allowed; per-listener lists; PLUS ne
 });
 
 test('PLAIN: RFC 4616 parsing, success, same failure for wrong password and unknown user', async () => {
+  // RFC 4616 §4 examples.
   assert.deepEqual(parsePlain(plain('', 'tim', 'tanstaaftanstaaf')), { authzid: '', authcid: 'tim', passwd: 'tanstaaftanstaaf' });
+  assert.deepEqual(parsePlain(plain('Ursel', 'Kurt', 'xipj3plmq')), { authzid: 'Ursel', authcid: 'Kurt', passwd: 'xipj3plmq' });
   assert.equal(typeof parsePlain(Buffer.from('a\0b')), 'string');
   assert.equal(typeof parsePlain(Buffer.from('\0\0pw')), 'string');
   assert.equal(typeof parsePlain(Buffer.from([0, 0x61, 0, 0xff])), 'string', 'invalid UTF-8');
