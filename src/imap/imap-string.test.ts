@@ -62,3 +62,40 @@ test('literalBytes frames raw bytes, literal8 with a tilde', () => {
   assert.deepEqual([...literalBytes(new Uint8Array([0x41, 0x0d, 0x0a]))], [...toWire('{3}\r\nA\r\n')]);
   assert.deepEqual([...literalBytes(new Uint8Array([0]), true)], [...toWire('~{1}\r\n'), 0]);
 });
+
+test('seeded fuzz: every encoding reads back to the original text', () => {
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pool = ['a', 'Z', ' ', '"', '\\', '(', ')', '{', '}', '%', '*', ']', '\r', '\n', '\t', '\0', 'é', '€', '😀', '\ud800', 'N', 'I', 'L'];
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    for (let k = rand(12); k > 0; k--) s += pool[rand(pool.length)];
+    for (const opts of [ascii, utf8]) {
+      for (const enc of [imapString(s, opts), astring(s, opts), nstring(s, opts)]) {
+        // Read the encoding back as a client would.
+        const expected = s.replaceAll('\0', '\uFFFD').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD');
+        const wire = Buffer.from(toWire(enc));
+        let back: string;
+        if (enc.startsWith('"')) {
+          assert.ok(!/[\r\n\0]/.test(enc), 'no CR, LF or NUL in a quoted string');
+          if (!opts.utf8) assert.ok(!/[^\x01-\x7f]/.test(enc), '7-bit quoted string');
+          back = enc.slice(1, -1).replace(/\\(["\\])/g, '$1');
+        } else if (enc.startsWith('{')) {
+          const m = /^\{(\d+)\}\r\n/.exec(enc)!;
+          const body = wire.subarray(Buffer.byteLength(m[0]));
+          assert.equal(body.length, Number(m[1]), 'literal length in bytes');
+          assert.ok(!body.includes(0), 'no NUL in a literal');
+          back = body.toString('utf8');
+        } else {
+          assert.match(enc, /^[^\s(){%*"\\\x00-\x1f\x7f-\uffff]+$/, 'atom characters only');
+          assert.notEqual(enc.toUpperCase(), 'NIL');
+          back = enc;
+        }
+        assert.equal(back, expected, JSON.stringify(s));
+      }
+    }
+  }
+});

@@ -167,9 +167,11 @@ export function parseAddressList(value: string): Address[] {
   let group: Address | null = null;
   let cur: Token[] = [];
   let angle = 0;
+  let curHasAt = false;
   const finish = (): void => {
     const a = mailbox(cur);
     cur = [];
+    curHasAt = false;
     if (!a) return;
     if (group) group.group!.push(a);
     else out.push(a);
@@ -177,16 +179,18 @@ export function parseAddressList(value: string): Address[] {
   for (const t of tokens) {
     if (t.t === '<') angle++;
     else if (t.t === '>' && angle > 0) angle--;
+    if (t.t === '@') curHasAt = true;
     if (angle > 0 && t.t !== '<') {
       cur.push(t);
       continue;
     }
     if (t.t === ',') finish();
-    else if (t.t === ':' && !group && !cur.some((x) => x.t === '@')) {
+    else if (t.t === ':' && !group && !curHasAt) {
       // RFC 5322 §3.4: group = display-name ":" [group-list] ";"
       group = { name: phrase(cur), mailbox: null, host: null, group: [] };
       out.push(group);
       cur = [];
+      curHasAt = false;
     } else if (t.t === ';' && group) {
       finish();
       group = null;

@@ -24,9 +24,15 @@ function text(part: MimePart, name: string): string | null {
   return v === undefined ? null : unfold(v).trim();
 }
 
+/**
+ * RFC 5322 §3.6 allows each address field once, but real mail repeats them (one Cc: per
+ * recipient); every occurrence counts, as in other deployed servers. Bounded by the header limit.
+ */
 function addresses(part: MimePart, name: string): Address[] {
-  const v = firstValue(part.headers, name);
-  return v === undefined ? [] : parseAddressList(v);
+  const lower = name.toLowerCase();
+  const out: Address[] = [];
+  for (const h of part.headers) if (h.name.toLowerCase() === lower) out.push(...parseAddressList(h.value));
+  return out;
 }
 
 /** The envelope of a message's root part; pass `part.message` for a message/rfc822 part. */

@@ -13,6 +13,21 @@ const HT = 0x09;
 const COLON = 0x3a;
 
 /**
+ * RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126; §4.5 (obs-field) allows white
+ * space before the colon. Anything else (an mbox "From " line) is not a field.
+ */
+function isFieldName(bytes: Uint8Array, from: number, colon: number): boolean {
+  let end = colon;
+  while (end > from && (bytes[end - 1] === SP || bytes[end - 1] === HT)) end--;
+  if (end === from) return false;
+  for (let i = from; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 33 || b > 126) return false;
+  }
+  return true;
+}
+
+/**
  * Split header bytes (without the blank line, or with it: blank lines are ignored) into fields.
  * RFC 5322 §2.2.3: a line starting with WSP continues the previous field. A line without a colon
  * (an mbox "From " line, garbage) is skipped. RFC 5322 §4.5.3 (obs-field): white space may precede
@@ -48,7 +63,7 @@ export function parseHeaderFields(bytes: Uint8Array): HeaderField[] {
       const isBlank = first === LF || (first === CR && (pos + 1 === bytes.length || bytes[pos + 1] === LF));
       if (!isBlank) {
         const c = bytes.subarray(pos, lineEnd).indexOf(COLON);
-        if (c > 0) {
+        if (c > 0 && isFieldName(bytes, pos, pos + c)) {
           fieldStart = pos;
           colon = pos + c;
           fieldEnd = lineEnd;
@@ -98,6 +113,9 @@ export function stripComments(s: string): string {
   return out;
 }
 
+/** RFC 2045 §5.1 token: any US-ASCII character except SPACE, CTLs and tspecials. */
+const tokenRe = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
+
 interface RawParam { name: string; value: string }
 
 /** Split "value; a=b; c="d;e"" into the leading value and raw parameters, respecting quotes. */
@@ -126,7 +144,8 @@ function splitParams(s: string): { head: string; params: RawParam[] } {
     const eq = p.indexOf('=');
     if (eq <= 0) continue;
     const name = p.slice(0, eq).trim().toLowerCase();
-    if (!name || /[\s"]/.test(name)) continue;
+    // RFC 2045 §5.1: attribute := token (RFC 2231 adds "*" suffixes, which are token characters).
+    if (!tokenRe.test(name)) continue;
     params.push({ name, value: unquote(p.slice(eq + 1).trim()) });
   }
   return { head, params };
@@ -229,8 +248,6 @@ export function parseParameterized(field: string): { value: string; params: Reco
   }
   return { value: head.replace(/\s+/g, '').toLowerCase(), params: joinParams(params) };
 }
-
-const tokenRe = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 
 /**
  * RFC 2045 §5.1/§5.2: Content-Type, with the default when the field is absent or its type/subtype

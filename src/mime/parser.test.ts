@@ -190,3 +190,50 @@ test('limits: depth and part count stop descent, header bytes are capped', async
   assert.equal(capped.headers.length, 1);
   assert.equal(capped.bodyStart, big.length - 6);
 });
+
+test('the [mime] config defaults are the parser defaults', async () => {
+  const { parseConfigText } = await import('../config/index.ts');
+  const { defaultMimeLimits, mimeLimitsFromConfig } = await import('./index.ts');
+  const cfg = parseConfigText('hostname = "mail.example.test"\n');
+  assert.deepEqual(mimeLimitsFromConfig(cfg.mime), defaultMimeLimits);
+  const custom = parseConfigText('hostname = "mail.example.test"\n[mime]\nmax_depth = 4\nmax_header_bytes = "64KiB"\n');
+  assert.deepEqual(mimeLimitsFromConfig(custom.mime), { ...defaultMimeLimits, maxDepth: 4, maxHeaderBytes: 65536 });
+});
+
+test('part numbers through a message/rfc822 root and a digest (RFC 9051 §6.4.5)', async () => {
+  const enc = (s: string): Uint8Array => new TextEncoder().encode(s.replace(/\n/g, '\r\n'));
+  // A message whose own type is message/rfc822: part 1 is that body, 1.1 its single part.
+  const wrapped = await parseMime(enc('Content-Type: message/rfc822\n\nSubject: inner\n\ninner body\n'));
+  assert.equal(findPart(wrapped, [1]), wrapped);
+  assert.equal(findPart(wrapped, [1, 1]), wrapped.message);
+  assert.equal(findPart(wrapped, [1, 2]), undefined);
+  const digest = await parseMime(load('digest-nested.eml'));
+  const dg = findPart(digest, [2])!;
+  assert.equal(dg.contentType.subtype, 'digest');
+  assert.equal(findPart(digest, [2, 1])!.contentType.subtype, 'rfc822');
+  assert.equal(findPart(digest, [2, 1, 2])!.contentType.subtype, 'html');
+  assert.equal(findPart(digest, [2, 2, 1])!.contentType.subtype, 'plain');
+  assert.equal(text(load('digest-nested.eml'), findPart(digest, [2, 2, 1])!.bodyStart, findPart(digest, [2, 2, 1])!.end), 'two body');
+  assert.equal(findPart(digest, [2, 2, 2]), undefined);
+});
+
+test('a boundary parameter with trailing white space still matches its lines', async () => {
+  const bytes = new TextEncoder().encode('Content-Type: multipart/mixed; boundary="sp  "\r\n\r\n--sp\r\n\r\none\r\n--sp--\r\n');
+  const root = await parseMime(bytes);
+  assert.equal(root.children.length, 1);
+  assert.equal(text(bytes, root.children[0]!.bodyStart, root.children[0]!.end), 'one');
+});
+
+test('after "--boundary" only white space may follow, after "--boundary--" anything', async () => {
+  const msg = 'Content-Type: multipart/mixed; boundary="foo"\r\n\r\n--foo\r\n\r\none\r\n--foo-ba\r\n--foo junk\r\n--foo \t\r\n\r\ntwo\r\n--foo--</BODY></HTML>\r\n--foo\r\nepilogue\r\n';
+  const bytes = new TextEncoder().encode(msg);
+  const root = await parseMime(bytes);
+  assert.equal(root.children.length, 2);
+  assert.equal(text(bytes, root.children[0]!.bodyStart, root.children[0]!.end), 'one\r\n--foo-ba\r\n--foo junk');
+  assert.equal(text(bytes, root.children[1]!.bodyStart, root.children[1]!.end), 'two');
+  // A line longer than the kept prefix is not a delimiter unless it is a close delimiter.
+  const long = new TextEncoder().encode(`Content-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n\r\na\r\n--q${' '.repeat(1000)}x\r\n--q--${'z'.repeat(1000)}\r\n`);
+  const r2 = await parseMime(long);
+  assert.equal(r2.children.length, 1);
+  assert.equal(r2.children[0]!.end, long.indexOf(0x0d, long.lastIndexOf(0x78)));
+});

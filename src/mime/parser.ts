@@ -18,14 +18,19 @@ import { defaultMimeLimits, type MimeLimits, type MimePart } from './types.ts';
 const LF = 0x0a;
 const CR = 0x0d;
 const HYPHEN = 0x2d;
+const SP = 0x20;
+const HT = 0x09;
 
 /** RFC 2046 §5.1.1: boundaries are 1 to 70 characters; we accept longer ones up to this, for real mail. */
 const maxBoundaryBytes = 256;
+const emptyBytes = new Uint8Array(0);
+const utf8 = new TextEncoder();
+
 /** Bytes of each line kept: "--" + boundary + "--". */
 const prefixCap = maxBoundaryBytes + 4;
 
 type Frame =
-  | { kind: 'header'; part: MimePart; depth: number; inDigest: boolean; chunks: Uint8Array[]; kept: number; bodyLF: number }
+  | { kind: 'header'; part: MimePart; depth: number; inDigest: boolean; buf: Uint8Array; kept: number; bodyLF: number }
   | { kind: 'leaf'; part: MimePart; depth: number; bodyLF: number }
   | { kind: 'message'; part: MimePart; depth: number; bodyLF: number }
   | {
@@ -117,7 +122,8 @@ export class MimeParser {
     if (this.#lineLen > 0) this.#finishLine(false);
     this.#ended = true;
     const total = this.#offset;
-    while (this.#stack.length > 0) this.#close(this.#stack.pop()!, total, this.#lfCount, total, false);
+    let floor = 0;
+    while (this.#stack.length > 0) floor = this.#close(this.#stack.pop()!, total, this.#lfCount, floor, false);
     return this.#root;
   }
 
@@ -153,7 +159,13 @@ export class MimeParser {
     const room = Math.min(this.#limits.maxHeaderBytes - frame.kept, this.#limits.maxTotalHeaderBytes - this.#totalHeaderBytes);
     const take = Math.min(room, to - from);
     if (take <= 0) return;
-    frame.chunks.push(chunk.slice(from, from + take));
+    if (frame.kept + take > frame.buf.length) {
+      // Grow by doubling (bounded by the limits above), so tiny chunks cost no per-chunk objects.
+      const grown = new Uint8Array(Math.max(frame.kept + take, Math.min(frame.buf.length * 2 || 256, this.#limits.maxHeaderBytes)));
+      grown.set(frame.buf.subarray(0, frame.kept));
+      frame.buf = grown;
+    }
+    frame.buf.set(chunk.subarray(from, from + take), frame.kept);
     frame.kept += take;
     this.#totalHeaderBytes += take;
   }
@@ -181,16 +193,16 @@ export class MimeParser {
 
   /**
    * RFC 2046 §5.1.1: a delimiter line is "--" boundary, then "--" for the close delimiter, then
-   * transport padding. Real mail puts other text after the boundary ("--b--</BODY></HTML>"), so,
-   * like deployed servers, we match on the prefix alone. RFC 2046 §5.1.1 requires that no
-   * encapsulated line starts with a boundary, so this misreads only broken mail. When several open
-   * multiparts match (one boundary a prefix of another), the longest boundary wins, then the
-   * innermost, so a missing inner close delimiter is recovered by an outer boundary.
+   * transport padding (LWSP). Real mail puts other text after a close delimiter
+   * ("--b--</BODY></HTML>"), so, as deployed servers do, anything may follow "--" boundary "--";
+   * after "--" boundary alone only white space may follow, which also tells boundary "foo" from
+   * "foo-bar". When several open multiparts match, the longest boundary wins, then the innermost,
+   * so a missing inner close delimiter is recovered by an outer boundary.
    */
   #matchDelimiter(contentLen: number): { index: number; close: boolean } | null {
     const p = this.#prefix;
     const have = Math.min(this.#prefixLen, contentLen);
-    let best = -1;
+    let best: { index: number; close: boolean } | null = null;
     let bestLen = -1;
     for (let i = this.#stack.length - 1; i >= 0; i--) {
       const f = this.#stack[i]!;
@@ -199,14 +211,19 @@ export class MimeParser {
       if (have < 2 + b.length || b.length <= bestLen) continue;
       let ok = true;
       for (let k = 0; k < b.length && ok; k++) ok = p[2 + k] === b[k];
-      if (ok) {
-        best = i;
-        bestLen = b.length;
+      if (!ok) continue;
+      const at = 2 + b.length;
+      const close = at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN;
+      if (!close) {
+        // Only transport padding may follow; a line longer than the kept prefix is not a delimiter.
+        if (contentLen > this.#prefixLen) continue;
+        for (let k = at; k < have && ok; k++) ok = p[k] === SP || p[k] === HT;
+        if (!ok) continue;
       }
+      best = { index: i, close };
+      bestLen = b.length;
     }
-    if (best < 0) return null;
-    const at = 2 + bestLen;
-    return { index: best, close: at + 1 < have && p[at] === HYPHEN && p[at + 1] === HYPHEN };
+    return best;
   }
 
   #onDelimiter(index: number, close: boolean, lineEnd: number, complete: boolean): void {
@@ -215,7 +232,8 @@ export class MimeParser {
     const endAt = lineStart - this.#prevEol;
     const lfBeforeLine = complete ? this.#lfCount - 1 : this.#lfCount;
     const lfAt = lfBeforeLine - (this.#prevEol > 0 ? 1 : 0);
-    while (this.#stack.length - 1 > index) this.#close(this.#stack.pop()!, endAt, lfAt, lineStart, true);
+    let floor = 0;
+    while (this.#stack.length - 1 > index) floor = this.#close(this.#stack.pop()!, endAt, lfAt, floor, true);
     const mp = this.#stack[index] as Extract<Frame, { kind: 'multipart' }>;
     if (close) {
       mp.phase = 'epilogue';
@@ -235,13 +253,13 @@ export class MimeParser {
   }
 
   #pushHeader(part: MimePart, depth: number, inDigest: boolean): void {
-    this.#stack.push({ kind: 'header', part, depth, inDigest, chunks: [], kept: 0, bodyLF: 0 });
+    this.#stack.push({ kind: 'header', part, depth, inDigest, buf: emptyBytes, kept: 0, bodyLF: 0 });
   }
 
   /** Parse the kept header bytes into the part's fields. */
   #applyHeader(frame: Extract<Frame, { kind: 'header' }>, keep: number): void {
-    const bytes = Buffer.concat(frame.chunks).subarray(0, keep);
-    frame.chunks = [];
+    const bytes = frame.buf.subarray(0, keep);
+    frame.buf = emptyBytes;
     const part = frame.part;
     const headers = parseHeaderFields(bytes);
     part.headers = headers;
@@ -265,7 +283,8 @@ export class MimeParser {
     const { type, subtype, params } = part.contentType;
     const canDescend = frame.depth < this.#limits.maxDepth;
     this.#stack.pop();
-    const boundary = params.boundary !== undefined ? new TextEncoder().encode(params.boundary) : null;
+    // RFC 2046 §5.1.1: a boundary does not end in white space; a transport may have stripped it from the lines.
+    const boundary = params.boundary !== undefined ? utf8.encode(params.boundary.replace(/[ \t]+$/, '')) : null;
     if (type === 'multipart' && canDescend && boundary && boundary.length > 0 && boundary.length <= maxBoundaryBytes) {
       this.#stack.push({ kind: 'multipart', part, depth: frame.depth, bodyLF, boundary, phase: 'preamble', isDigest: subtype === 'digest' });
       this.#activeBoundaries++;
@@ -287,30 +306,35 @@ export class MimeParser {
   }
 
   /**
-   * Close a frame. `endAt`/`lfAt` describe where a body ends (before the CRLF of a
-   * delimiter, or at end of input); `headerEnd` is where a header still being read stops.
+   * Close a frame and return its end. `endAt`/`lfAt` say where a body ends: before the CRLF of a
+   * delimiter line (RFC 2046 §5.1.1), or at the end of input. `floor` is the end of the child just
+   * closed: when a delimiter line directly follows another ("--inner" CRLF "--outer"), the CRLF is
+   * shared, and a parent must not end before its child.
    */
-  #close(frame: Frame, endAt: number, lfAt: number, headerEnd: number, atDelimiter: boolean): void {
+  #close(frame: Frame, endAt: number, lfAt: number, floor: number, atDelimiter: boolean): number {
     const part = frame.part;
     if (frame.kind === 'header') {
       // A header cut off by a delimiter or the end of input: no body. A delimiter line was read as
       // header bytes (the header frame is the top of the stack), so drop it.
       this.#applyHeader(frame, atDelimiter ? this.#headerKeptAtLineStart : frame.kept);
-      part.bodyStart = headerEnd;
-      part.end = headerEnd;
-      part.bodyLines = 0;
-      return;
-    }
-    if (frame.kind === 'multipart' && frame.phase !== 'epilogue') this.#activeBoundaries--;
-    if (endAt <= part.bodyStart) {
+      part.bodyStart = Math.max(part.start, endAt);
       part.end = part.bodyStart;
       part.bodyLines = 0;
-      return;
+      return part.end;
     }
-    part.end = endAt;
+    if (frame.kind === 'multipart' && frame.phase !== 'epilogue') this.#activeBoundaries--;
+    const end = Math.max(endAt, floor);
+    if (end <= part.bodyStart) {
+      part.end = part.bodyStart;
+      part.bodyLines = 0;
+      return part.end;
+    }
+    part.end = end;
     // Lines are counted as line feeds in the body, as Dovecot does: a last line cut short by a
-    // boundary (whose CRLF belongs to the boundary) or by the end of input is not counted.
-    part.bodyLines = lfAt - frame.bodyLF;
+    // boundary (whose CRLF belongs to the boundary) or by the end of input is not counted. A
+    // body extended to its child's end takes in the shared line feed.
+    part.bodyLines = lfAt - frame.bodyLF + (end > endAt && this.#prevEol > 0 ? 1 : 0);
+    return end;
   }
 }
 

@@ -31,3 +31,37 @@ export function checkOffsets(part: MimePart, size: number, lo = 0, hi = size): v
   }
 }
 
+
+/** Structural mutations for fuzzing: byte flips, deletions, boundary/header snippets, duplication, truncation. */
+const snippets = ['\r\n', '\n', '\r', '--', '--outer\r\n', '--inner--\r\n', '--b3\r\n', '\r\n\r\n', 'Content-Type: multipart/mixed; boundary="outer"\r\n', 'Content-Type: message/rfc822\r\n\r\n', ':', '"', '(', '=?utf-8?q?', '?=', '\0', '\xff'].map(
+  (s) => Buffer.from(s, 'latin1'),
+);
+
+export function mutate(src: Uint8Array, r: () => number): Uint8Array {
+  const out = [...src];
+  const edits = 1 + Math.floor(r() * 12);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(r() * (out.length + 1));
+    switch (Math.floor(r() * 5)) {
+      case 0: // flip a byte
+        if (out.length > 0) out[Math.min(at, out.length - 1)] = Math.floor(r() * 256);
+        break;
+      case 1: // delete a run
+        out.splice(at, Math.floor(r() * 40));
+        break;
+      case 2: // insert a structural snippet
+        out.splice(at, 0, ...snippets[Math.floor(r() * snippets.length)]!);
+        break;
+      case 3: {
+        // duplicate a run elsewhere
+        const from = Math.floor(r() * out.length);
+        out.splice(at, 0, ...out.slice(from, from + Math.floor(r() * 200)));
+        break;
+      }
+      default: // truncate
+        out.length = Math.min(out.length, at + 1);
+    }
+  }
+  return Uint8Array.from(out);
+}
+

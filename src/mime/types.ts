@@ -58,3 +58,8 @@ export const defaultMimeLimits: Readonly<MimeLimits> = Object.freeze({
   maxHeaderBytes: 256 * 1024,
   maxTotalHeaderBytes: 4 * 1024 * 1024,
 });
+
+/** The `[mime]` config table (src/config/mime.ts) as parser limits. */
+export function mimeLimitsFromConfig(c: { max_depth: number; max_parts: number; max_header_bytes: number; max_total_header_bytes: number }): MimeLimits {
+  return { maxDepth: c.max_depth, maxParts: c.max_parts, maxHeaderBytes: c.max_header_bytes, maxTotalHeaderBytes: c.max_total_header_bytes };
+}

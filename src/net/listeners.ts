@@ -94,7 +94,9 @@ export class ListenerSet {
       const state = new ListenerState(cfg, handler);
       this.states.push(state);
       const { host, port } = splitHostPort(cfg.address);
-      const server = createServer({ pauseOnConnect: true, noDelay: true });
+      // Not pauseOnConnect: such sockets stay paused even after a 'data' listener is attached. The
+      // access check below runs synchronously on accept, before any session code sees a byte.
+      const server = createServer({ noDelay: true });
       state.server = server;
       server.on('connection', (s) => this.accept(state, s));
       try {
@@ -182,8 +184,8 @@ export class ListenerSet {
       if (!tlsSocket) return;
       socket = tlsSocket;
     }
-    // A plain socket stays paused until the handler reads (a 'data' listener or resume()), so a
-    // handler may wait before its greeting and still see what an impatient client sent.
+    // Bytes the client sends before the handler listens stay buffered in the socket (with
+    // backpressure), so a handler may wait before its greeting and still see an impatient client.
     const conn: Connection = {
       id, socket, remoteAddress: ip, remotePort: raw.remotePort ?? 0, localAddress: normalizeIp(raw.localAddress ?? ''), localPort: raw.localPort ?? 0,
       listener: state.config, implicitTls: state.config.tls === 'implicit', log, shutdown: this.shutdown.signal,
@@ -214,7 +216,6 @@ export class ListenerSet {
         tlsSocket.destroy();
         resolve(undefined);
       });
-      raw.resume();
     });
   }
 

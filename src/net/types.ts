@@ -9,8 +9,8 @@ export interface Connection {
   /** Short random id carried by every log line of this connection. */
   readonly id: string;
   /**
-   * A plain net.Socket, or a tls.TLSSocket on implicit-TLS listeners (already handshaken). Nothing
-   * has been read yet: bytes flow once the handler attaches a 'data' listener or calls resume().
+   * A plain net.Socket, or a tls.TLSSocket on implicit-TLS listeners (already handshaken). Bytes the
+   * client sent early are buffered until the handler attaches a 'data' listener.
    */
   readonly socket: Socket;
   readonly remoteAddress: string;
