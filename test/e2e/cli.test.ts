@@ -85,7 +85,7 @@ describe('postern CLI', () => {
     for (const cmd of [['start'], ['check'], ['user', 'list']]) {
       const r = postern([...cmd, '--data', bad]);
       assert.equal(r.code, 2, `${cmd.join(' ')}: ${r.err}`);
-      assert.match(r.err, /postern\.toml: invalid configuration:\n {2}listener\[1\]\.address: "0\.0\.0\.0:99999" is not a valid port/);
+      assert.match(r.err, /postern\.toml: invalid configuration:\n  listener\[\d+\]\.address: "0\.0\.0\.0:99999" is not a valid port/);
     }
     const missing = postern(['check', '--data', join(root, 'nope')]);
     assert.equal(missing.code, 2);

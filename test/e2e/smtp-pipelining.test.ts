@@ -108,7 +108,7 @@ test('STARTTLS injection: commands pipelined after STARTTLS are discarded, the s
   assert.equal((await c.cmd('RCPT TO:<bob@example.test>')).text, '503 5.5.1 Error: need MAIL command');
   assert.equal((await c.cmd('MAIL FROM:<alice@example.test>')).text, '503 5.5.1 Error: send HELO/EHLO first');
   const ehlo = await c.cmd('EHLO inject.example');
-  assert.ok(ehlo.lines.includes('250-AUTH PLAIN LOGIN') && !ehlo.lines.some((l) => l.includes('STARTTLS')), ehlo.text);
+  assert.ok(ehlo.lines.includes('250-AUTH SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-1 PLAIN LOGIN') && !ehlo.lines.some((l) => l.includes('STARTTLS')), ehlo.text);
   assert.equal((await c.cmd('MAIL FROM:<alice@example.test>')).text, '530 5.7.0 Authentication required');
   assert.equal((await c.cmd(`AUTH PLAIN ${plain('alice@example.test', 'alice-password')}`)).code, 235);
   assert.equal((await c.cmd('STARTTLS')).text, '503 5.5.1 Error: TLS already active');
