@@ -164,6 +164,10 @@ test('attempts per connection are counted and exposed; the limit answers "thrott
     const r = await f.auth.verifyPassword('alice@example.test', 'right', c);
     assert.equal(r.kind === 'failure' && r.reason, 'throttled');
     assert.equal(f.auth.attemptsLeft(conn({ remoteAddress: '192.0.2.50' })), 2, 'a new connection starts afresh');
+    // Protocols that build a fresh AuthConnection per command are counted by their TLS socket.
+    const sock = {} as import('node:tls').TLSSocket;
+    await f.auth.verifyPassword('alice@example.test', 'x', conn({ remoteAddress: '192.0.2.51', tlsSocket: sock }));
+    assert.equal(f.auth.attemptsLeft(conn({ remoteAddress: '192.0.2.51', tlsSocket: sock })), 1);
   } finally {
     await f.close();
   }

@@ -48,8 +48,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => {
   setTimeout(resolve, ms).unref();
 });
 
-/** Mechanisms whose exchange reveals the password itself to whoever reads the connection. */
-const revealsPassword = new Set(['PLAIN', 'LOGIN', 'OAUTHBEARER']);
+const connKey = (conn: AuthConnection): object => conn.tlsSocket ?? conn;
 
 export class PasswordAuthenticator implements Authenticator {
   private readonly store: Store;
@@ -61,8 +60,11 @@ export class PasswordAuthenticator implements Authenticator {
   private readonly fetchFn: typeof fetch;
   private readonly masters: Set<string>;
   private dummyHash: Promise<string> | undefined;
-  /** Failed attempts per connection (the protocol's AuthConnection object is the key). */
-  private readonly connFailures = new WeakMap<AuthConnection, number>();
+  /**
+   * Failed attempts per connection, keyed by the TLS socket when there is one (protocols may build
+   * a fresh AuthConnection per command), else by the AuthConnection object itself.
+   */
+  private readonly connFailures = new WeakMap<object, number>();
   readonly throttle: AuthThrottle;
   readonly maxAttemptsPerConnection: number;
   /** How new hashes and keys are made (argon2 parameters, SCRAM iterations, CRAM-MD5 on/off). */
@@ -107,7 +109,7 @@ export class PasswordAuthenticator implements Authenticator {
 
   /** Failed attempts still allowed on this connection; the protocol closes it at 0. */
   attemptsLeft(conn: AuthConnection): number {
-    return Math.max(0, this.maxAttemptsPerConnection - (this.connFailures.get(conn) ?? 0));
+    return Math.max(0, this.maxAttemptsPerConnection - (this.connFailures.get(connKey(conn)) ?? 0));
   }
 
   start(mechanism: string, conn: AuthConnection): SaslExchange | undefined {
@@ -212,12 +214,12 @@ export class PasswordAuthenticator implements Authenticator {
       }
       this.throttle.recordSuccess(r.authcid);
       if (r.authcid.toLowerCase() !== r.account.address.toLowerCase()) this.throttle.recordSuccess(r.account.address);
-      this.connFailures.delete(conn);
+      this.connFailures.delete(connKey(conn));
       this.log.info('auth.succeeded', { ...base, username: r.authcid, account: r.account.address });
       return r;
     }
     if (r.kind !== 'failure') return r;
-    this.connFailures.set(conn, (this.connFailures.get(conn) ?? 0) + 1);
+    this.connFailures.set(connKey(conn), (this.connFailures.get(connKey(conn)) ?? 0) + 1);
     if (r.reason === 'throttled') return r;
     if (r.reason === 'temporary') {
       this.log.warn('auth.error', { ...base, username: r.authcid, reason: r.reason, detail: r.detail });
