@@ -11,6 +11,6 @@ export type HandlerFactory = (ctx: Context) => ProtocolHandler;
 
 export const protocolHandlers: Partial<Record<Protocol, HandlerFactory>> = {
   http: createHttpHandler,
-  imap: createImapHandler,
   smtp: createSmtpHandler, submission: createSmtpHandler,
+  imap: createImapHandler,
 };

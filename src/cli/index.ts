@@ -5,12 +5,13 @@ import { exit, helpText, UsageError, type CliIo, type Command } from './command.
 import { aliasCommand } from './commands/alias.ts';
 import { appPasswordCommand } from './commands/app-password.ts';
 import { checkCommand } from './commands/check.ts';
+import { dnsCommand } from './commands/dns.ts';
 import { domainCommand } from './commands/domain.ts';
 import { initCommand } from './commands/init.ts';
 import { startCommand } from './commands/start.ts';
 import { userCommand } from './commands/user.ts';
 
-export const commands: readonly Command[] = [initCommand, startCommand, checkCommand, domainCommand, userCommand, aliasCommand, appPasswordCommand];
+export const commands: readonly Command[] = [initCommand, startCommand, checkCommand, domainCommand, userCommand, aliasCommand, appPasswordCommand, dnsCommand];
 
 function usage(): string {
   return [
