@@ -289,7 +289,10 @@ export class PasswordAuthenticator implements Authenticator {
     }
     if (app.kind === 'wrong-protocol') return fail('invalid-credentials', `app password "${app.record.name}" is not valid for ${conn.protocol}`, username);
     const v = await verifyStoredPassword(password, account.passwordHash, argon2FromSettings(this.settings));
-    if (!v.ok) return fail('invalid-credentials', v.scheme === 'unknown' ? 'stored hash in an unknown format' : 'wrong password', username);
+    if (!v.ok) {
+      if (v.scheme === 'unknown') await this.verifyDummy(password); // the usual work, the usual answer
+      return fail('invalid-credentials', v.scheme === 'unknown' ? 'stored hash in an unknown format' : 'wrong password', username);
+    }
     const c = account.credentials;
     const missing = !(scramCredentialKey.sha256 in c) || !(scramCredentialKey.sha1 in c) || (this.recordOptions.cramMd5 === true && !(cramMd5CredentialKey in c));
     if (this.settings.rehash_on_login && (v.needsRehash || missing)) await this.rehash(account, password, v.scheme);
