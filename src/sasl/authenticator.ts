@@ -163,15 +163,16 @@ export class PasswordAuthenticator implements Authenticator {
   private guard(inner: SaslExchange, conn: AuthConnection): SaslExchange {
     let started = false;
     let finished = false;
-    const finish = async (r: SaslStep): Promise<SaslStep> => {
-      if (r.kind === 'challenge') return r;
-      finished = true;
-      return this.conclude(r, conn, inner.mechanism);
-    };
+    /** The concluded failure of an error challenge (SCRAM e=): what any next step gets. */
+    let announced: SaslStep | undefined;
     return {
       mechanism: inner.mechanism,
       step: async (response) => {
         if (finished) return fail('malformed', 'exchange already finished');
+        if (announced) {
+          finished = true;
+          return announced;
+        }
         if (!started) {
           started = true;
           const pre = this.preCheck(conn, inner.mechanism);
@@ -187,13 +188,28 @@ export class PasswordAuthenticator implements Authenticator {
           this.log.error('auth.error', { ip: conn.remoteAddress, mechanism: inner.mechanism, err });
           r = fail('temporary', `internal error: ${(err as Error).message}`);
         }
-        return finish(r);
+        if (r.kind === 'challenge') {
+          if (!r.failure) return r;
+          // Count the failure now: a client may hang up instead of answering the error.
+          const concluded = await this.conclude(r.failure, conn, inner.mechanism);
+          if (concluded.kind === 'failure' && concluded.reason !== r.failure.reason) {
+            finished = true;
+            return concluded; // e.g. the account is blocked: "try later" instead of the error
+          }
+          announced = concluded;
+          return { kind: 'challenge', data: r.data };
+        }
+        finished = true;
+        return this.conclude(r, conn, inner.mechanism);
       },
       cancel: () => {
+        if (announced) {
+          finished = true;
+          return announced;
+        }
         const r = inner.cancel();
         if (!finished) {
           finished = true;
-          // Cancelling after a failed proof (SCRAM e=, OAUTHBEARER error) still counts as a failure.
           void this.conclude(r, conn, inner.mechanism, { noDelay: true });
         }
         return r;

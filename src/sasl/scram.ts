@@ -128,7 +128,7 @@ export function scramExchange(mechanism: string, h: ScramHash, plus: boolean, en
   /** RFC 5802 §7 server-error: sent as the server-final message, then the exchange fails. */
   const serverError = (error: string, detail: string, authcid: string): SaslStep => {
     state = { kind: 'error-sent', detail, authcid };
-    return { kind: 'challenge', data: Buffer.from(`e=${error}`) };
+    return { kind: 'challenge', data: Buffer.from(`e=${error}`), failure: { kind: 'failure', reason: 'invalid-credentials', detail, authcid } };
   };
 
   const first = async (msg: string): Promise<SaslStep> => {
