@@ -123,6 +123,8 @@ export class Session {
       secure: this.isSecure,
       tlsSocket: this.socket instanceof TLSSocket ? this.socket : undefined,
       allowPlaintext: this.conn.listener.allow_plaintext_auth,
+      listener: this.conn.listener.name,
+      hostname: this.ctx.config.hostname,
     };
   }
 
