@@ -44,6 +44,8 @@ export interface TlsProvider {
   certificates(): readonly LoadedCertificate[];
   /** Keeps a long-lived tls.Server's default certificate and ticket key current; returns a detach function. */
   attachServer(server: Server): () => void;
+  /** Replaces the session ticket key now (also done every tls.ticket_key_rotation). */
+  rotateTicketKey(): void;
   /** Pending ACME challenge answers (HTTP-01 tokens, TLS-ALPN-01 certificates). */
   readonly challenges: AcmeChallenges;
   /** Starts watching the files (if configured) and rotating the session ticket key. */
@@ -187,6 +189,12 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       log.info('tls.reload.ok', { certificates: certs.map((c) => ({ file: c.certPath, names: c.names, keyType: c.keyType, notAfter: c.notAfter.toISOString() })) });
       return { ok: true, changed: true };
     },
+    rotateTicketKey() {
+      ticketKeys = randomBytes(48);
+      state = buildState(state.certs, base(), log);
+      updateServers();
+      log.debug('tls.ticket_key.rotated', {});
+    },
     attachServer(server) {
       servers.add(server);
       server.setSecureContext(defaultServerOptions());
@@ -196,12 +204,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       if (rotation) return;
       // RFC 9325 §3.4 (and RFC 8446 §4.6.1): rotate the ticket key; tickets sealed with the old key
       // simply fall back to a full handshake.
-      rotation = setInterval(() => {
-        ticketKeys = randomBytes(48);
-        state = buildState(state.certs, base(), log);
-        updateServers();
-        log.debug('tls.ticket_key.rotated', {});
-      }, s.ticket_key_rotation);
+      rotation = setInterval(() => provider.rotateTicketKey(), s.ticket_key_rotation);
       rotation.unref();
       if (s.watch) {
         watcher = watchFiles(files.flatMap((f) => [f.cert, f.priv]), () => provider.reload(), { debounceMs: s.watch_debounce, pollMs: s.watch_poll_interval });
@@ -236,6 +239,7 @@ export const noTlsProvider: TlsProvider = {
   reload: () => ({ ok: false, error: 'no certificate configured' }),
   certificates: () => [],
   attachServer: () => { throw new Error('no certificate configured'); },
+  rotateTicketKey: () => {},
   challenges: new AcmeChallenges(() => ({})),
   start: () => {},
   close: () => {},

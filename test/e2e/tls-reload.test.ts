@@ -113,3 +113,30 @@ test('a running server reloads on ctx.tls.reload() (the SIGHUP path) without dro
   });
   assert.match(reply, /^HTTP\/1\.1 200/);
 });
+
+test('sessions resume across a certificate reload but not across a ticket key rotation', async (t) => {
+  const { dir, provider, server } = await setup(t);
+  const ticket = async () => {
+    const h = await handshake(server.port, { servername: 'mail.example.test' });
+    const session = await new Promise<Buffer>((r) => h.socket.once('session', r));
+    return { h, session };
+  };
+  const resumes = async (session: Buffer) => {
+    const h = await handshake(server.port, { servername: 'mail.example.test', session });
+    h.socket.end();
+    return h.reused;
+  };
+  const a = await ticket();
+  a.h.socket.end();
+  await replaceCert(dir, ['mail.example.test']);
+  assert.equal(provider.reload().ok, true);
+  assert.equal(await resumes(a.session), true, 'the ticket key survives a reload');
+  const b = await ticket();
+  provider.rotateTicketKey();
+  assert.equal(await resumes(b.session), false, 'a ticket sealed with the old key is not accepted');
+  assert.equal(await echo(b.h.socket, 'open\n'), 'open\n', 'the established session is untouched');
+  b.h.socket.end();
+  const c = await ticket();
+  c.h.socket.end();
+  assert.equal(await resumes(c.session), true, 'tickets under the new key resume');
+});
