@@ -8,7 +8,7 @@ import { Directory } from './directory/index.ts';
 import { ListenerSet, type BoundListener, type ProtocolHandler } from './net/index.ts';
 import { createLogger, type Logger } from './observe/index.ts';
 import { protocolHandlers, type HandlerFactory } from './protocols.ts';
-import { PasswordAuthenticator } from './sasl/index.ts';
+import { PasswordAuthenticator, recordOptionsFromSettings } from './sasl/index.ts';
 import { BlobStore, SqliteStore } from './store/index.ts';
 import { createAcmeManager, createTlsProvider, noTlsProvider, type TlsProvider } from './tls/index.ts';
 import { ConfigError } from './errors/index.ts';
@@ -38,8 +38,8 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
   const blobs = new BlobStore(dataDir);
   await blobs.init();
-  const directory = new Directory(store);
-  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTlsProvider, auth: new PasswordAuthenticator(store) };
+  const directory = new Directory(store, { passwordRecord: recordOptionsFromSettings(config.auth) });
+  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTlsProvider, auth: new PasswordAuthenticator(store, { settings: config.auth, log, now: () => clock.now() }) };
 }
 
 export async function closeContext(ctx: Context): Promise<void> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { authSettings } from './auth.ts';
 import { imapLimits, imapSettings } from './imap.ts';
 import { netLimits } from './limits.ts';
+import { mimeSettings } from './mime.ts';
 import { smtpLimits, smtpSettings } from './smtp.ts';
 import { acmeSettings, tlsSettings } from './tls.ts';
 import { cidr, domainName, duration, hostPort, key } from './types.ts';
@@ -37,6 +38,7 @@ export const configSchema = z.strictObject({
   smtp: key(z.strictObject(smtpSettings), { default: {}, doc: 'SMTP settings.' }),
   imap: key(z.strictObject(imapSettings), { default: {}, doc: 'IMAP settings.' }),
   auth: key(z.strictObject(authSettings), { default: {}, doc: 'Authentication settings.' }),
+  mime: key(z.strictObject(mimeSettings), { default: {}, doc: 'MIME structure parsing limits.' }),
 }).superRefine((cfg, ctx) => {
   const seen = new Map<string, number>();
   cfg.listener.forEach((l, i) => {

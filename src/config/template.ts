@@ -7,6 +7,8 @@ export interface ListenerTemplate { name: string; protocol: Protocol; port: numb
 /** Listeners of the protocols that are implemented; each protocol adds its rows here. */
 const listeners: readonly { name: string; protocol: Protocol; dev: number; prod: number; tls: ListenerTemplate['tls'] }[] = [
   { name: 'http', protocol: 'http', dev: 8080, prod: 8080, tls: 'none' },
+  { name: 'imap', protocol: 'imap', dev: 2143, prod: 143, tls: 'starttls' },
+  { name: 'imaps', protocol: 'imap', dev: 2993, prod: 993, tls: 'implicit' },
 ];
 
 export function devListeners(): ListenerTemplate[] {

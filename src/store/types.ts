@@ -20,6 +20,18 @@ export interface Account {
   createdAt: Date;
 }
 
+/** A per-device password of an account, limited to some protocols (the secret itself is never stored). */
+export interface AppPassword {
+  id: number;
+  accountId: number;
+  /** The operator's label, e.g. "phone". */
+  name: string;
+  /** Listener protocols it is valid for ("imap", "submission", …). */
+  protocols: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
 export interface Alias { address: string; targets: string[] }
 
 export interface Mailbox {
@@ -106,6 +118,23 @@ export type MailboxChange =
   | { kind: 'expunge'; mailboxId: number; uid: number; modseq: number }
   | { kind: 'mailbox'; accountId: number; mailboxId: number; what: 'created' | 'deleted' | 'renamed' };
 
+/** Flags and MODSEQ of one message (RFC 7162). */
+export interface FlagState { uid: number; modseq: number; flags: string[] }
+
+/** What changed in a mailbox after a MODSEQ (RFC 7162 CONDSTORE/QRESYNC and session resync). */
+export interface MailboxChanges {
+  highestModseq: number;
+  uidNext: number;
+  /** Messages whose flags changed or that arrived after the MODSEQ, in UID order. */
+  changed: (FlagState & { size: number })[];
+  /** UIDs expunged after the MODSEQ (tombstones of the expunged table), ascending. */
+  expunged: number[];
+}
+
+export type FlagOperation = 'add' | 'remove' | 'replace';
+
+export interface CopyResult { uidValidity: number; srcUids: number[]; dstUids: number[] }
+
 export interface Store {
   // Domains
   addDomain(name: string): Promise<Domain>;
@@ -120,6 +149,14 @@ export interface Store {
   getAccountById(id: number): Promise<Account | undefined>;
   listAccounts(domain?: string): Promise<Account[]>;
   setPassword(address: string, passwordHash: string | null, credentials?: Record<string, unknown>): Promise<boolean>;
+
+  // App passwords (src/sasl/app-passwords.ts): secretHash is a SHA-256 of a high-entropy generated secret
+  addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword>;
+  listAppPasswords(accountId: number): Promise<AppPassword[]>;
+  /** The app password of an account with this secret hash, if any. */
+  findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined>;
+  removeAppPassword(accountId: number, id: number): Promise<boolean>;
+  touchAppPassword(id: number, when: Date): Promise<void>;
 
   // Aliases ("@domain" is the catch-all of domain)
   addAlias(address: string, targets: string[]): Promise<Alias>;
@@ -145,6 +182,27 @@ export interface Store {
   /** Messages of a mailbox in UID order, optionally from a UID on. */
   listMessages(mailboxId: number, opts?: { fromUid?: number; limit?: number }): Promise<MessageRecord[]>;
   getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined>;
+
+  /** UIDs of a mailbox, ascending (the IMAP sequence-number map). */
+  listUids(mailboxId: number): Promise<number[]>;
+  /** Messages with these UIDs (missing ones are skipped), in UID order. */
+  getMessagesByUid(mailboxId: number, uids: readonly number[]): Promise<MessageRecord[]>;
+  /** Flag and expunge changes after `modseq` (RFC 7162 §3.1.4.1, §3.2.5.2). */
+  changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges>;
+  /**
+   * Adds, removes or replaces flags on messages; one new MODSEQ for all messages that changed.
+   * With unchangedSince (RFC 7162 §3.1.3), messages with a higher MODSEQ are left alone and listed
+   * in `modified`. `updated` lists the messages whose flags changed.
+   */
+  updateFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], opts?: { unchangedSince?: number }): Promise<{ updated: FlagState[]; modified: number[] }>;
+  /** Expunges the messages among `uids` (all when omitted) that have \Deleted; leaves tombstones. */
+  expungeDeleted(mailboxId: number, uids?: readonly number[]): Promise<number[]>;
+  /** Copies messages (sharing blobs) to another mailbox of the same account; new UIDs in order. */
+  copyMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult>;
+  /** Moves messages atomically (RFC 6851): copy, then expunge from the source. */
+  moveMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult>;
+  /** Saves a lazily computed MIME structure (src/mime) of a message. */
+  saveStructure(messageId: number, structure: unknown): Promise<void>;
 
   // Outbound queue
   enqueue(msg: NewQueueMessage): Promise<number>;

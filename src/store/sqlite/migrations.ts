@@ -110,6 +110,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX queue_recipients_queue ON queue_recipients(queue_id);
     `,
   },
+  {
+    version: 4,
+    name: 'auth: app passwords (per-device passwords limited to protocols)',
+    sql: `
+      CREATE TABLE app_passwords (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        protocols TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX app_passwords_account ON app_passwords(account_id);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

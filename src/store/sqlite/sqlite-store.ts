@@ -3,8 +3,8 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { UserError } from '../../errors/index.ts';
 import type {
-  Account, Alias, BlobRef, Delivered, DeliveryTarget, Domain, Mailbox, MailboxChange, MessageRecord,
-  NewMessage, NewQueueMessage, QueuedMessage, Store,
+  Account, Alias, AppPassword, BlobRef, CopyResult, Delivered, DeliveryTarget, Domain, FlagOperation, FlagState, Mailbox, MailboxChange,
+  MailboxChanges, MessageRecord, NewMessage, NewQueueMessage, QueuedMessage, Store,
 } from '../types.ts';
 import { systemFlags } from '../types.ts';
 import { latestVersion, migrations } from './migrations.ts';
@@ -229,6 +229,42 @@ export class SqliteStore implements Store {
     return Number(r.changes) > 0;
   }
 
+  // ---- App passwords
+
+  private toAppPassword(r: Row): AppPassword {
+    return {
+      id: Number(r.id),
+      accountId: Number(r.account_id),
+      name: String(r.name),
+      protocols: JSON.parse(String(r.protocols)) as string[],
+      createdAt: new Date(Number(r.created_at)),
+      lastUsedAt: r.last_used_at === null ? null : new Date(Number(r.last_used_at)),
+    };
+  }
+
+  async addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword> {
+    const r = this.q('INSERT INTO app_passwords (account_id, name, protocols, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
+      .get(a.accountId, a.name, JSON.stringify(a.protocols), a.secretHash, this.now().getTime()) as Row;
+    return this.toAppPassword(r);
+  }
+
+  async listAppPasswords(accountId: number): Promise<AppPassword[]> {
+    return (this.q('SELECT * FROM app_passwords WHERE account_id = ? ORDER BY id').all(accountId) as Row[]).map((r) => this.toAppPassword(r));
+  }
+
+  async findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined> {
+    const r = this.q('SELECT * FROM app_passwords WHERE account_id = ? AND secret_hash = ?').get(accountId, secretHash) as Row | undefined;
+    return r ? this.toAppPassword(r) : undefined;
+  }
+
+  async removeAppPassword(accountId: number, id: number): Promise<boolean> {
+    return Number(this.q('DELETE FROM app_passwords WHERE account_id = ? AND id = ?').run(accountId, id).changes) > 0;
+  }
+
+  async touchAppPassword(id: number, when: Date): Promise<void> {
+    this.q('UPDATE app_passwords SET last_used_at = ? WHERE id = ?').run(when.getTime(), id);
+  }
+
   // ---- Aliases
 
   async addAlias(address: string, targets: string[]): Promise<Alias> {
@@ -414,6 +450,168 @@ export class SqliteStore implements Store {
   async getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined> {
     const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, uid) as Row | undefined;
     return r ? this.toMessage(r) : undefined;
+  }
+
+  // ---- IMAP operations (UID map, flags with MODSEQ, expunge tombstones, copy/move)
+
+  async listUids(mailboxId: number): Promise<number[]> {
+    const rows = this.q('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').all(mailboxId) as { uid: number }[];
+    return rows.map((r) => Number(r.uid));
+  }
+
+  async getMessagesByUid(mailboxId: number, uids: readonly number[]): Promise<MessageRecord[]> {
+    if (uids.length === 0) return [];
+    const sorted = [...uids].sort((a, b) => a - b);
+    const lo = sorted[0]!;
+    const hi = sorted[sorted.length - 1]!;
+    // Dense requests read the UID range in one pass; sparse ones look each UID up.
+    if (hi - lo + 1 <= sorted.length * 4) {
+      const want = new Set(sorted);
+      const rows = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').all(mailboxId, lo, hi) as Row[];
+      return rows.filter((r) => want.has(Number(r.uid))).map((r) => this.toMessage(r));
+    }
+    const out: MessageRecord[] = [];
+    for (const u of sorted) {
+      const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, u) as Row | undefined;
+      if (r) out.push(this.toMessage(r));
+    }
+    return out;
+  }
+
+  async changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges> {
+    const mb = this.q('SELECT highestmodseq, uidnext FROM mailboxes WHERE id = ?').get(mailboxId) as { highestmodseq: number; uidnext: number } | undefined;
+    if (!mb) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
+    if (Number(mb.highestmodseq) <= modseq) return { highestModseq: Number(mb.highestmodseq), uidNext: Number(mb.uidnext), changed: [], expunged: [] };
+    const rows = this.q('SELECT uid, modseq, system_flags, keywords, size FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').all(mailboxId, modseq) as Row[];
+    const gone = this.q('SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').all(mailboxId, modseq) as Row[];
+    return {
+      highestModseq: Number(mb.highestmodseq),
+      uidNext: Number(mb.uidnext),
+      changed: rows.map((r) => ({ uid: Number(r.uid), modseq: Number(r.modseq), size: Number(r.size), flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]) })),
+      expunged: gone.map((r) => Number(r.uid)),
+    };
+  }
+
+  private accountOfMailbox(mailboxId: number): number {
+    const r = this.q('SELECT account_id FROM mailboxes WHERE id = ?').get(mailboxId) as { account_id: number } | undefined;
+    if (!r) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
+    return Number(r.account_id);
+  }
+
+  private bumpModseq(mailboxId: number): number {
+    const r = this.q('UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq').get(mailboxId) as { highestmodseq: number };
+    return Number(r.highestmodseq);
+  }
+
+  async updateFlags(mailboxId: number, uids: readonly number[], op: FlagOperation, flags: readonly string[], opts: { unchangedSince?: number } = {}): Promise<{ updated: FlagState[]; modified: number[] }> {
+    const accountId = this.accountOfMailbox(mailboxId);
+    const want = flagsToBits(flags);
+    const wantKw = new Set(want.keywords.map((k) => k.toLowerCase()));
+    const result = this.tx(() => {
+      const updated: FlagState[] = [];
+      const modified: number[] = [];
+      let modseq = 0;
+      for (const uid of uids) {
+        const r = this.q('SELECT id, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, uid) as Row | undefined;
+        if (!r) continue;
+        if (opts.unchangedSince !== undefined && Number(r.modseq) > opts.unchangedSince) {
+          modified.push(uid);
+          continue;
+        }
+        const bits = Number(r.system_flags);
+        const kws = JSON.parse(String(r.keywords)) as string[];
+        let nb = bits;
+        let nk = kws;
+        if (op === 'add') {
+          nb = bits | want.bits;
+          nk = kws.concat(want.keywords.filter((k) => !kws.some((x) => x.toLowerCase() === k.toLowerCase())));
+        } else if (op === 'remove') {
+          nb = bits & ~want.bits;
+          nk = kws.filter((k) => !wantKw.has(k.toLowerCase()));
+        } else {
+          nb = want.bits;
+          nk = want.keywords;
+        }
+        const same = nb === bits && nk.length === kws.length && nk.every((k) => kws.some((x) => x.toLowerCase() === k.toLowerCase()));
+        if (same) continue;
+        if (modseq === 0) modseq = this.bumpModseq(mailboxId);
+        this.q('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?').run(nb, JSON.stringify(nk), modseq, Number(r.id));
+        updated.push({ uid, modseq, flags: bitsToFlags(nb, nk) });
+      }
+      return { updated, modified };
+    });
+    for (const u of result.updated) this.emit(accountId, { kind: 'flags', mailboxId, uid: u.uid, modseq: u.modseq, flags: u.flags });
+    return result;
+  }
+
+  /** Removes message rows and leaves tombstones; must run inside a transaction. */
+  private removeMessages(mailboxId: number, accountId: number, rows: Row[]): number {
+    if (rows.length === 0) return 0;
+    const modseq = this.bumpModseq(mailboxId);
+    let bytes = 0;
+    for (const r of rows) {
+      this.q('DELETE FROM messages WHERE id = ?').run(Number(r.id));
+      this.q('UPDATE blobs SET refcount = refcount - 1 WHERE hash = ?').run(String(r.blob_hash));
+      this.q('INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)').run(mailboxId, Number(r.uid), modseq);
+      bytes += Number(r.size);
+    }
+    this.q('UPDATE mailboxes SET message_count = message_count - ?, total_bytes = MAX(0, total_bytes - ?) WHERE id = ?').run(rows.length, bytes, mailboxId);
+    this.q('UPDATE accounts SET used_bytes = MAX(0, used_bytes - ?) WHERE id = ?').run(bytes, accountId);
+    return modseq;
+  }
+
+  async expungeDeleted(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
+    const accountId = this.accountOfMailbox(mailboxId);
+    const deletedBit = 1 << systemFlags.indexOf('\\Deleted');
+    const { gone, modseq } = this.tx(() => {
+      let rows = this.q('SELECT id, uid, blob_hash, size FROM messages WHERE mailbox_id = ? AND (system_flags & ?) != 0 ORDER BY uid').all(mailboxId, deletedBit) as Row[];
+      if (uids) {
+        const set = new Set(uids);
+        rows = rows.filter((r) => set.has(Number(r.uid)));
+      }
+      return { gone: rows.map((r) => Number(r.uid)), modseq: this.removeMessages(mailboxId, accountId, rows) };
+    });
+    for (const uid of gone) this.emit(accountId, { kind: 'expunge', mailboxId, uid, modseq });
+    return gone;
+  }
+
+  private copyInTx(srcMailboxId: number, uids: readonly number[], dstMailboxId: number, accountId: number): { result: CopyResult; rows: Row[]; delivered: Delivered[] } {
+    const dst = this.q('SELECT uidvalidity, account_id FROM mailboxes WHERE id = ?').get(dstMailboxId) as { uidvalidity: number; account_id: number } | undefined;
+    if (!dst || Number(dst.account_id) !== accountId) throw new UserError('no-mailbox', `mailbox ${dstMailboxId} does not exist`);
+    const sorted = [...new Set(uids)].sort((a, b) => a - b);
+    const rows: Row[] = [];
+    for (const u of sorted) {
+      const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(srcMailboxId, u) as Row | undefined;
+      if (r) rows.push(r);
+    }
+    const delivered: Delivered[] = [];
+    for (const r of rows) {
+      const m = this.toMessage(r);
+      delivered.push(this.insertMessage(dstMailboxId, accountId, { hash: m.blobHash, size: m.size - m.prefix.length }, { prefix: m.prefix, flags: m.flags, internalDate: m.internalDate, structure: m.structure }));
+    }
+    return { result: { uidValidity: Number(dst.uidvalidity), srcUids: rows.map((r) => Number(r.uid)), dstUids: delivered.map((d) => d.uid) }, rows, delivered };
+  }
+
+  async copyMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult> {
+    const accountId = this.accountOfMailbox(srcMailboxId);
+    const { result, delivered } = this.tx(() => this.copyInTx(srcMailboxId, uids, dstMailboxId, accountId));
+    for (const d of delivered) this.emit(accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    return result;
+  }
+
+  async moveMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult> {
+    const accountId = this.accountOfMailbox(srcMailboxId);
+    const { result, delivered, modseq } = this.tx(() => {
+      const c = this.copyInTx(srcMailboxId, uids, dstMailboxId, accountId);
+      return { ...c, modseq: this.removeMessages(srcMailboxId, accountId, c.rows) };
+    });
+    for (const d of delivered) this.emit(accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    for (const uid of result.srcUids) this.emit(accountId, { kind: 'expunge', mailboxId: srcMailboxId, uid, modseq });
+    return result;
+  }
+
+  async saveStructure(messageId: number, structure: unknown): Promise<void> {
+    this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(structure), messageId);
   }
 
   // ---- Queue

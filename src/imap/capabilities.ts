@@ -1,0 +1,21 @@
+// What the server advertises (RFC 9051 §6.1.1). Only what works is listed; see README "IMAP".
+import type { ImapSession } from './session.ts';
+
+/** Extensions that are always advertised once logged in (and before, where harmless). */
+const base = [
+  'IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE',
+  'CHILDREN', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'STATUS=SIZE', 'ESEARCH', 'SEARCHRES',
+  'CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'WITHIN', 'QUOTA', 'QUOTA=RES-STORAGE', 'BINARY', 'COMPRESS=DEFLATE',
+];
+
+export function capabilities(s: ImapSession): string[] {
+  const out = [...base, `APPENDLIMIT=${s.limits.maxLiteralBytes}`];
+  if (s.state.kind === 'not-authenticated') {
+    if (!s.secure && s.conn.listener.tls === 'starttls') out.push('STARTTLS');
+    const mechs = s.ctx.auth.mechanisms(s.authConnection());
+    // RFC 9051 §6.2.3: LOGIN is refused before TLS unless the listener allows plaintext passwords.
+    if (!s.secure && !s.conn.listener.allow_plaintext_auth) out.push('LOGINDISABLED');
+    for (const m of mechs) out.push(`AUTH=${m}`);
+  }
+  return out;
+}

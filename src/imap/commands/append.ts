@@ -1,0 +1,63 @@
+// RFC 9051 §6.3.12 APPEND with RFC 3502 MULTIAPPEND, RFC 4315 APPENDUID, RFC 3516 literal8,
+// RFC 7889 APPENDLIMIT (the literal limit; the framer answers TOOBIG) and RFC 9208 quota.
+import { ParseError } from '../args.ts';
+import { ImapNo } from '../errors.ts';
+import { canonicalFlag, isStorableFlag } from '../flags.ts';
+import { parseDateTime } from '../fetch-items.ts';
+import { formatOrderedSet } from '../args.ts';
+import { accountOf, readMailboxName, syncSelected } from './common.ts';
+import { authenticatedStates, defineCommand } from './types.ts';
+
+interface AppendMessage { flags: string[]; date: Date | undefined; bytes: Buffer }
+
+export const append = defineCommand({
+  name: 'APPEND',
+  states: authenticatedStates,
+  parse(r, s) {
+    r.sp();
+    const mailbox = readMailboxName(r, s);
+    const messages: AppendMessage[] = [];
+    while (r.eat(' ')) {
+      let flags: string[] = [];
+      let date: Date | undefined;
+      if (r.peekIs('(')) {
+        flags = r.list(() => r.flag()).map(canonicalFlag);
+        r.sp();
+      }
+      if (r.peekIs('"')) {
+        const text = r.string();
+        date = parseDateTime(text);
+        if (!date) throw new ParseError(`Invalid date-time "${text}"`);
+        r.sp();
+      }
+      for (const f of flags) if (!isStorableFlag(f)) throw new ParseError(`Flag ${f} cannot be stored`);
+      if (r.keyword('UTF8')) {
+        // RFC 6855 §4: UTF8 (literal8)
+        r.sp();
+        r.expect('(');
+        const bytes = r.literalBytes(true);
+        r.expect(')');
+        messages.push({ flags, date, bytes });
+      } else messages.push({ flags, date, bytes: r.literalBytes(true) });
+    }
+    if (messages.length === 0) throw new ParseError('APPEND needs a message');
+    return { mailbox, messages };
+  },
+  async run(s, tag, a) {
+    const account = accountOf(s);
+    const mb = await s.ctx.store.getMailbox(account.id, a.mailbox);
+    if (!mb) throw new ImapNo(`Mailbox does not exist: ${a.mailbox}`, 'TRYCREATE');
+    for (const m of a.messages) if (m.bytes.length === 0) throw new ImapNo('Empty message', undefined, 'NO');
+    const acct = await s.ctx.store.getAccountById(account.id);
+    const total = a.messages.reduce((n, m) => n + m.bytes.length, 0);
+    if (acct && acct.quotaBytes !== null && acct.usedBytes + total > acct.quotaBytes) throw new ImapNo('Quota exceeded', 'OVERQUOTA');
+    const uids: number[] = [];
+    for (const m of a.messages) {
+      const blob = await s.ctx.blobs.put(m.bytes);
+      const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now() });
+      uids.push(d.uid);
+    }
+    if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) await syncSelected(s, true);
+    s.tagged(tag, 'OK', `[APPENDUID ${mb.uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
+  },
+});

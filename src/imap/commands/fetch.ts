@@ -1,0 +1,174 @@
+// RFC 9051 §6.4.5 FETCH and §6.4.9 UID FETCH, with RFC 7162 CHANGEDSINCE/VANISHED modifiers and
+// RFC 3516 BINARY. Responses are written message by message with backpressure; no EXPUNGE is sent
+// during FETCH (RFC 9051 §7.5.1), UID FETCH may announce them at its end.
+import type { MessageRecord } from '../../store/index.ts';
+import { ParseError, formatSequenceSet, inSequenceSet, type SequenceSet } from '../args.ts';
+import { formatBodyStructure } from '../bodystructure.ts';
+import { formatEnvelope } from '../envelope.ts';
+import { ImapNo } from '../errors.ts';
+import { formatInternalDate, parseFetchItems, sectionContent, sectionLabel, type FetchItem } from '../fetch-items.ts';
+import { formatFlags } from '../flags.ts';
+import { literalBytes } from '../imap-string.ts';
+import { MessageSource } from '../message-source.ts';
+import type { ImapSession } from '../session.ts';
+import { syncSelected, viewOf } from './common.ts';
+import { defineCommand, selectedState } from './types.ts';
+
+interface FetchArgs {
+  set: SequenceSet;
+  items: FetchItem[];
+  changedSince: number | null;
+  vanished: boolean;
+}
+
+const BATCH = 100;
+
+function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs {
+  r.sp();
+  const set = r.sequenceSet();
+  r.sp();
+  const items = parseFetchItems(r);
+  let changedSince: number | null = null;
+  let vanished = false;
+  if (r.eat(' ')) {
+    r.list(() => {
+      const w = r.word();
+      if (w === 'CHANGEDSINCE') {
+        r.sp();
+        changedSince = r.number();
+      } else if (w === 'VANISHED' && uid) vanished = true;
+      else throw new ParseError(`Unknown FETCH modifier ${w}`);
+      return w;
+    });
+    if (vanished && changedSince === null) throw new ParseError('VANISHED needs CHANGEDSINCE');
+  }
+  return { set, items, changedSince, vanished };
+}
+
+/** Renders one message's FETCH response pieces (strings and raw literals). */
+async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchItem[], uid: boolean, flags: string[]): Promise<(string | Uint8Array)[]> {
+  const src = new MessageSource(s.ctx, msg);
+  const out: (string | Uint8Array)[] = [];
+  const opts = { utf8: s.utf8 };
+  const seen = new Set<string>();
+  const add = (x: string | Uint8Array) => out.push(x);
+  if (uid) {
+    add(`UID ${msg.uid}`);
+    seen.add('UID');
+  }
+  for (const it of items) {
+    const key = it.kind === 'section' ? sectionLabel(it) : it.kind === 'BINARY.SIZE' ? `BINARY.SIZE[${it.section.spec}]` : it.kind;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (out.length > 0) add(' ');
+    switch (it.kind) {
+      case 'UID': add(`UID ${msg.uid}`); break;
+      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break;
+      case 'INTERNALDATE': add(`INTERNALDATE ${formatInternalDate(msg.internalDate)}`); break;
+      case 'RFC822.SIZE': add(`RFC822.SIZE ${msg.size}`); break;
+      case 'MODSEQ': add(`MODSEQ (${msg.modseq})`); break;
+      case 'ENVELOPE': add(`ENVELOPE ${formatEnvelope(await src.structure(), opts)}`); break;
+      case 'BODYSTRUCTURE': add(`BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`); break;
+      case 'BODY': add(`BODY ${formatBodyStructure(await src.structure(), false, opts)}`); break;
+      case 'RFC822': add('RFC822 '); add(literalBytes(await src.read(0, msg.size))); break;
+      case 'RFC822.HEADER': {
+        const root = await src.structure();
+        add('RFC822.HEADER ');
+        add(literalBytes(await src.read(root.start, root.bodyStart)));
+        break;
+      }
+      case 'RFC822.TEXT': {
+        const root = await src.structure();
+        add('RFC822.TEXT ');
+        add(literalBytes(await src.read(root.bodyStart, root.end)));
+        break;
+      }
+      case 'BINARY.SIZE': {
+        const c = await sectionContent(src, it.section, true);
+        if (!c) throw new ImapNo('No such message part', 'NONEXISTENT');
+        add(`BINARY.SIZE[${it.section.spec}] ${c.length}`);
+        break;
+      }
+      case 'section': {
+        let c = await sectionContent(src, it.section, it.binary);
+        if (c === null && it.binary) throw new ImapNo('No such message part', 'NONEXISTENT');
+        // RFC 9051 §6.4.5: a part that does not exist reads as empty.
+        c ??= Buffer.alloc(0);
+        if (it.partial) c = c.subarray(Math.min(it.partial.offset, c.length), Math.min(it.partial.offset + it.partial.length, c.length));
+        add(sectionLabel(it) + ' ');
+        add(literalBytes(c, it.binary && c.includes(0)));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean): Promise<void> {
+  const view = viewOf(s);
+  const uids = view.resolve(a.set, uid);
+  let items = a.items;
+  if (a.changedSince !== null) {
+    s.enabled.add('CONDSTORE');
+    if (!items.some((i) => i.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
+  }
+  if (items.some((i) => i.kind === 'MODSEQ')) s.enabled.add('CONDSTORE');
+  if (a.vanished) {
+    if (!s.qresync) throw new ImapNo('Enable QRESYNC first', undefined, 'BAD');
+    // RFC 7162 §3.2.6: expunged UIDs of the set, since CHANGEDSINCE.
+    const ch = await s.ctx.store.changesSince(view.mailbox.id, a.changedSince!);
+    const star = view.uids.length > 0 ? view.uids[view.uids.length - 1]! : 0;
+    const gone = a.set.kind === 'set' ? ch.expunged.filter((u) => inSequenceSet(a.set.kind === 'set' ? a.set.ranges : [], u, star)) : [];
+    if (gone.length > 0) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
+  }
+  const setsSeen = !view.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
+  let failure: ImapNo | undefined;
+  for (let i = 0; i < uids.length; i += BATCH) {
+    const batch = await s.ctx.store.getMessagesByUid(view.mailbox.id, uids.slice(i, i + BATCH));
+    for (const msg of batch) {
+      if (a.changedSince !== null && msg.modseq <= a.changedSince) continue;
+      let flags = msg.flags;
+      let withFlags = items;
+      if (setsSeen && !flags.includes('\\Seen')) {
+        // RFC 9051 §6.4.5: BODY[] (not .PEEK) sets \Seen, and the new flags are returned.
+        const r = await s.ctx.store.updateFlags(view.mailbox.id, [msg.uid], 'add', ['\\Seen']);
+        const u = r.updated[0];
+        if (u) {
+          flags = u.flags;
+          msg.modseq = u.modseq;
+          view.ownModseqs.add(u.modseq);
+        }
+        if (!items.some((x) => x.kind === 'FLAGS')) withFlags = [...items, { kind: 'FLAGS' }];
+      }
+      const seq = view.seqOf(msg.uid);
+      if (seq === 0) continue;
+      try {
+        const pieces = await renderMessage(s, msg, withFlags, uid, flags);
+        s.write(`* ${seq} FETCH (`);
+        for (const p of pieces) s.write(p);
+        s.write(')\r\n');
+      } catch (err) {
+        if (!(err instanceof ImapNo)) throw err;
+        failure = err;
+      }
+      await s.drain();
+    }
+  }
+  await syncSelected(s, uid);
+  if (failure) throw failure;
+  s.tagged(tag, 'OK', `${uid ? 'UID FETCH' : 'FETCH'} completed`);
+}
+
+export const fetch = defineCommand({
+  name: 'FETCH',
+  states: selectedState,
+  parse: (r) => parseFetch(r, false),
+  run: (s, tag, a) => runFetch(s, tag, a, false),
+});
+
+export const uidFetch = defineCommand({
+  name: 'UID FETCH',
+  states: selectedState,
+  parse: (r) => parseFetch(r, true),
+  run: (s, tag, a) => runFetch(s, tag, a, true),
+});

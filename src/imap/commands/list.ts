@@ -1,0 +1,127 @@
+// RFC 9051 §6.3.9 LIST with RFC 5258 LIST-EXTENDED selection and return options, RFC 5819
+// LIST-STATUS, RFC 6154 SPECIAL-USE and RFC 3348 CHILDREN attributes; RFC 3501 §6.3.9 LSUB.
+import type { Mailbox } from '../../store/index.ts';
+import { ParseError } from '../args.ts';
+import type { ImapSession } from '../session.ts';
+import { accountOf, decodeName, encodeName } from './common.ts';
+import { parseStatusItems, statusData } from './status.ts';
+import { authenticatedStates, defineCommand } from './types.ts';
+
+interface ListArgs {
+  lsub: boolean;
+  select: Set<string>;
+  ret: Set<string>;
+  statusItems: string[] | null;
+  reference: string;
+  patterns: string[];
+}
+
+/** RFC 9051 §6.3.9: "*" matches everything, "%" everything but the hierarchy delimiter. */
+export function patternToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (const ch of pattern) {
+    if (ch === '*') re += '.*';
+    else if (ch === '%') re += '[^/]*';
+    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  // INBOX is matched case-insensitively (RFC 9051 §5.1).
+  return new RegExp(`^${re}$`, 's');
+}
+
+function matches(name: string, re: RegExp): boolean {
+  if (re.test(name)) return true;
+  return name === 'INBOX' && re.test('inbox') ? true : name.startsWith('INBOX') && re.test(name.replace(/^INBOX/, 'inbox'));
+}
+
+function parseList(r: import('../args.ts').ArgReader, s: ImapSession, lsub: boolean): ListArgs {
+  const a: ListArgs = { lsub, select: new Set(), ret: new Set(), statusItems: null, reference: '', patterns: [] };
+  r.sp();
+  if (!lsub && r.peekIs('(')) {
+    for (const o of r.list(() => r.word())) a.select.add(o);
+    for (const o of a.select) if (!['SUBSCRIBED', 'REMOTE', 'RECURSIVEMATCH', 'SPECIAL-USE'].includes(o)) throw new ParseError(`Unknown LIST selection option ${o}`);
+    if (a.select.has('RECURSIVEMATCH') && a.select.size === 1) throw new ParseError('RECURSIVEMATCH needs another selection option');
+    r.sp();
+  }
+  a.reference = r.astring();
+  r.sp();
+  const pat = () => (s.utf8 ? r.listMailbox() : decodeName(r.listMailbox(), s));
+  if (!lsub && r.peekIs('(')) a.patterns = r.list(pat);
+  else a.patterns = [pat()];
+  if (!lsub && r.eat(' ')) {
+    if (!r.keyword('RETURN')) throw new ParseError('Expected RETURN');
+    r.sp();
+    r.list(() => {
+      const w = r.word();
+      if (w === 'STATUS') {
+        r.sp();
+        a.statusItems = parseStatusItems(r);
+      } else if (!['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE', 'MYRIGHTS'].includes(w)) throw new ParseError(`Unknown LIST return option ${w}`);
+      a.ret.add(w);
+      return w;
+    });
+  }
+  return a;
+}
+
+async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> {
+  const account = accountOf(s);
+  const cmd = a.lsub ? 'LSUB' : 'LIST';
+  if (a.patterns.length === 1 && a.patterns[0] === '' && a.select.size === 0) {
+    // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and root.
+    s.untagged(`${cmd} (\\Noselect) "/" ""`);
+    s.tagged(tag, 'OK', `${cmd} completed`);
+    return;
+  }
+  const boxes = await s.ctx.store.listMailboxes(account.id);
+  const names = new Set(boxes.map((b) => b.name));
+  const hasChildren = (n: string) => boxes.some((b) => b.name.startsWith(n + '/'));
+  const res = a.patterns.map((p) => patternToRegExp(a.reference && !p.startsWith('/') ? a.reference + p : p));
+  const subscribedOnly = a.lsub || a.select.has('SUBSCRIBED');
+  const specialOnly = a.select.has('SPECIAL-USE');
+  const out: { mb: Mailbox | null; name: string; attrs: string[]; childInfo: boolean }[] = [];
+  for (const mb of boxes) {
+    const matched = res.some((re) => matches(mb.name, re));
+    if (!matched) {
+      // RFC 5258 §3.5 RECURSIVEMATCH / RFC 3501 LSUB: a parent of a matching subscribed child.
+      if (subscribedOnly && (a.select.has('RECURSIVEMATCH') || a.lsub)) {
+        const child = boxes.find((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
+        if (child && res.some((re) => matches(mb.name, re)) && !mb.subscribed) out.push({ mb, name: mb.name, attrs: a.lsub ? ['\\Noselect'] : [], childInfo: true });
+      }
+      continue;
+    }
+    if (subscribedOnly && !mb.subscribed) {
+      if (a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'))) out.push({ mb, name: mb.name, attrs: [], childInfo: true });
+      continue;
+    }
+    if (specialOnly && !mb.specialUse) continue;
+    const attrs: string[] = [];
+    if (!a.lsub) attrs.push(hasChildren(mb.name) ? '\\HasChildren' : '\\HasNoChildren');
+    if (mb.subscribed && (subscribedOnly || a.ret.has('SUBSCRIBED')) && !a.lsub) attrs.push('\\Subscribed');
+    if (mb.specialUse && !a.lsub) attrs.push(mb.specialUse);
+    out.push({ mb, name: mb.name, attrs, childInfo: false });
+  }
+  for (const o of out) {
+    let line = `${cmd} (${o.attrs.join(' ')}) "/" ${encodeName(o.name, s)}`;
+    if (o.childInfo) line += ' (CHILDINFO ("SUBSCRIBED"))';
+    s.untagged(line);
+    if (a.statusItems && o.mb && names.has(o.name)) {
+      // RFC 5819 §2: STATUS follows the LIST response of each selectable mailbox.
+      s.untagged(`STATUS ${encodeName(o.name, s)} ${await statusData(s, o.mb, a.statusItems)}`);
+    }
+  }
+  s.tagged(tag, 'OK', `${cmd} completed`);
+}
+
+export const list = defineCommand({
+  name: 'LIST',
+  states: authenticatedStates,
+  parse: (r, s) => parseList(r, s, false),
+  run: runList,
+});
+
+export const lsub = defineCommand({
+  name: 'LSUB',
+  states: authenticatedStates,
+  parse: (r, s) => parseList(r, s, true),
+  run: runList,
+});

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommandFramer, type FramerLimits } from './framer.ts';
+
+const limits: FramerLimits = { maxLineBytes: 100, maxLiteralBytes: 50, maxCommandBytes: 200 };
+
+type Out = { command: string } | { literal: number } | { error: string };
+
+/** Feeds chunks, accepting every synchronising literal, and records events. */
+function run(chunks: Uint8Array[], l = limits): Out[] {
+  const f = new CommandFramer(l);
+  const out: Out[] = [];
+  const drain = () => {
+    for (;;) {
+      const ev = f.next();
+      if (ev.kind === 'needMore') return;
+      if (ev.kind === 'command') out.push({ command: ev.bytes.toString('latin1') });
+      else if (ev.kind === 'literal') {
+        out.push({ literal: ev.size });
+        f.acceptLiteral();
+      } else out.push({ error: `${ev.tag ?? '*'} ${ev.toobig ? 'TOOBIG ' : ''}${ev.text}` });
+    }
+  };
+  for (const c of chunks) {
+    f.push(c);
+    drain();
+  }
+  return out;
+}
+
+function splits(input: Buffer): Uint8Array[][] {
+  const out: Uint8Array[][] = [[input]];
+  for (let i = 1; i < input.length; i++) out.push([input.subarray(0, i), input.subarray(i)]);
+  out.push([...input].map((b) => Uint8Array.of(b)));
+  return out;
+}
+
+/** Seeded PRNG (mulberry32) so fuzz failures reproduce. */
+function rng(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const fixtures: { name: string; input: string; expect: Out[] }[] = [
+  { name: 'simple commands', input: 'a1 NOOP\r\na2 LOGOUT\r\n', expect: [{ command: 'a1 NOOP' }, { command: 'a2 LOGOUT' }] },
+  { name: 'bare LF', input: 'a1 NOOP\n', expect: [{ command: 'a1 NOOP' }] },
+  { name: 'synchronising literal', input: 'a LOGIN {5}\r\nalice {3}\r\npw!\r\n', expect: [{ literal: 5 }, { literal: 3 }, { command: 'a LOGIN {5}\r\nalice {3}\r\npw!' }] },
+  { name: 'non-synchronising literal', input: 'a APPEND INBOX {4+}\r\nab\r\n\r\n', expect: [{ command: 'a APPEND INBOX {4+}\r\nab\r\n' }] },
+  { name: 'literal with CRLF and braces inside', input: 'a X {5+}\r\n{2}\r\n\r\n', expect: [{ command: 'a X {5+}\r\n{2}\r\n' }] },
+  { name: 'empty literal', input: 'a X {0}\r\n\r\nb Y\r\n', expect: [{ literal: 0 }, { command: 'a X {0}\r\n' }, { command: 'b Y' }] },
+  { name: 'too-big synchronising literal', input: 'a APPEND INBOX {51}\r\nb NOOP\r\n', expect: [{ error: 'a TOOBIG Literal too big' }, { command: 'b NOOP' }] },
+  { name: 'too-big non-sync literal is drained', input: `a APPEND INBOX {60+}\r\n${'x'.repeat(60)}\r\nb NOOP\r\n`, expect: [{ error: 'a TOOBIG Literal too big' }, { command: 'b NOOP' }] },
+  { name: 'line too long', input: `a ${'x'.repeat(200)}\r\nb NOOP\r\n`, expect: [{ error: 'a TOOBIG Command line too long' }, { command: 'b NOOP' }] },
+  { name: 'invalid literal size', input: 'a X {99999999999}\r\nb NOOP\r\n', expect: [{ error: 'a Invalid literal size' }, { command: 'b NOOP' }] },
+  { name: 'empty lines are ignored', input: '\r\n\r\na NOOP\r\n', expect: [{ command: 'a NOOP' }] },
+];
+
+for (const fx of fixtures) {
+  test(`framer: ${fx.name} — same events however the input is split`, () => {
+    const input = Buffer.from(fx.input, 'latin1');
+    for (const chunks of splits(input)) assert.deepEqual(run(chunks), fx.expect, `split ${chunks.map((c) => c.length).join('+')}`);
+    const rand = rng(42);
+    for (let i = 0; i < 50; i++) {
+      const chunks: Uint8Array[] = [];
+      let pos = 0;
+      while (pos < input.length) {
+        const n = 1 + Math.floor(rand() * 7);
+        chunks.push(input.subarray(pos, pos + n));
+        pos += n;
+      }
+      assert.deepEqual(run(chunks), fx.expect);
+    }
+  });
+}
+
+test('framer: a refused literal resets the command', () => {
+  const f = new CommandFramer(limits);
+  f.push(Buffer.from('a APPEND Nope {5}\r\n'));
+  const ev = f.next();
+  assert.equal(ev.kind, 'literal');
+  f.rejectLiteral();
+  f.push(Buffer.from('b NOOP\r\n'));
+  assert.deepEqual(f.next(), { kind: 'command', bytes: Buffer.from('b NOOP') });
+});
+
+test('framer: seeded fuzz — no crash, buffering stays bounded', () => {
+  const rand = rng(7);
+  const alphabet = Buffer.from('a1 NOOP{}+~0123456789\r\n"\\()[]<>*%LOGIN ');
+  for (let round = 0; round < 300; round++) {
+    const f = new CommandFramer(limits);
+    for (let i = 0; i < 40; i++) {
+      const len = Math.floor(rand() * 30);
+      const chunk = Buffer.alloc(len);
+      for (let j = 0; j < len; j++) chunk[j] = rand() < 0.9 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256);
+      f.push(chunk);
+      for (let k = 0; k < 100; k++) {
+        const ev = f.next();
+        if (ev.kind === 'needMore') break;
+        if (ev.kind === 'literal') {
+          if (rand() < 0.5) f.acceptLiteral();
+          else f.rejectLiteral();
+        }
+      }
+      assert.ok(f.buffered <= limits.maxCommandBytes + limits.maxLineBytes + 64, `buffered ${f.buffered}`);
+    }
+  }
+});

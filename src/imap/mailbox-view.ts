@@ -1,0 +1,137 @@
+// The selected mailbox as one session sees it (RFC 9051 §2.3.1.2): the sequence-number → UID map,
+// the MODSEQ the client has been told about, and the changes other sessions made that are still
+// to be announced. Sequence numbers change only in sync(), which the session calls where the RFC
+// allows untagged EXPUNGE (RFC 9051 §7.5.1: not during FETCH, STORE or SEARCH), so they never
+// shift under a client mid-command.
+import type { Mailbox, Store } from '../store/index.ts';
+import { formatSequenceSet, inSequenceSet, type SequenceSet } from './args.ts';
+import { ImapNo } from './errors.ts';
+import type { ImapSession } from './session.ts';
+import { formatFlags } from './flags.ts';
+
+export class MailboxView {
+  mailbox: Mailbox;
+  readonly readOnly: boolean;
+  /** uids[seq - 1] is the UID of sequence number seq. */
+  uids: number[];
+  /** The MODSEQ up to which changes have been announced. */
+  modseq: number;
+  /** UIDs expunged by others but not yet announced (their sequence numbers still stand). */
+  private readonly pendingExpunge = new Set<number>();
+  /** MODSEQs of this session's own STOREs, already answered by the STORE itself. */
+  readonly ownModseqs = new Set<number>();
+  /** RFC 5182 SEARCHRES: the UIDs saved by the last SEARCH … RETURN (SAVE). */
+  saved: number[] = [];
+
+  constructor(mailbox: Mailbox, uids: number[], readOnly: boolean) {
+    this.mailbox = mailbox;
+    this.uids = uids;
+    this.readOnly = readOnly;
+    this.modseq = mailbox.highestModseq;
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  seqOf(uid: number): number {
+    // Binary search: uids is ascending.
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid]!;
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Resolves a sequence set (by sequence number or UID) to the UIDs it names, ascending. */
+  resolve(set: SequenceSet, byUid: boolean): number[] {
+    if (set.kind === 'saved') {
+      const live = new Set(this.uids);
+      return this.saved.filter((u) => live.has(u));
+    }
+    const n = this.uids.length;
+    if (byUid) {
+      // RFC 9051 §6.4.8: "*" is the largest UID in use; a range is valid even if no UID falls in it.
+      const star = n > 0 ? this.uids[n - 1]! : 0;
+      const out: number[] = [];
+      if (set.ranges.length === 1) {
+        const r = set.ranges[0]!;
+        let lo = r.from === Infinity ? star : r.from;
+        let hi = r.to === Infinity ? star : r.to;
+        if (lo > hi) [lo, hi] = [hi, lo];
+        for (const u of this.uids) if (u >= lo && u <= hi) out.push(u);
+        return out;
+      }
+      for (const u of this.uids) if (inSequenceSet(set.ranges, u, star)) out.push(u);
+      return out;
+    }
+    const out: number[] = [];
+    for (const r of set.ranges) {
+      const from = r.from === Infinity ? n : r.from;
+      const to = r.to === Infinity ? n : r.to;
+      // RFC 9051 §6.4.5: a sequence number beyond the mailbox is an error.
+      if (Math.max(from, to) > n || n === 0) throw new ImapNo('Invalid message sequence number', undefined, 'BAD');
+    }
+    for (let i = 1; i <= n; i++) if (inSequenceSet(set.ranges, i, n)) out.push(this.uids[i - 1]!);
+    return out;
+  }
+
+  /**
+   * Announces what changed since the last sync: new messages (EXISTS), flag changes (FETCH) and,
+   * when allowed, expunges (EXPUNGE, or VANISHED under QRESYNC).
+   */
+  async sync(s: ImapSession, store: Store, opts: { expunge: boolean }): Promise<void> {
+    const ch = await store.changesSince(this.mailbox.id, this.modseq);
+    for (const u of ch.expunged) if (this.seqOf(u) > 0) this.pendingExpunge.add(u);
+    if (opts.expunge && this.pendingExpunge.size > 0) {
+      const gone = [...this.pendingExpunge].sort((a, b) => a - b);
+      if (s.qresync) {
+        // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
+        s.untagged(`VANISHED ${formatSequenceSet(gone)}`);
+        const set = this.pendingExpunge;
+        this.uids = this.uids.filter((u) => !set.has(u));
+      } else {
+        // Highest sequence number first, so each number is valid when it is sent.
+        for (let i = gone.length - 1; i >= 0; i--) {
+          const seq = this.seqOf(gone[i]!);
+          if (seq === 0) continue;
+          this.uids.splice(seq - 1, 1);
+          s.untagged(`${seq} EXPUNGE`);
+        }
+      }
+      this.pendingExpunge.clear();
+    }
+    const last = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
+    let added = false;
+    const flagLines: string[] = [];
+    for (const c of ch.changed) {
+      if (c.uid > last) {
+        this.uids.push(c.uid);
+        added = true;
+        continue;
+      }
+      if (this.ownModseqs.has(c.modseq)) continue;
+      const seq = this.seqOf(c.uid);
+      if (seq === 0 || this.pendingExpunge.has(c.uid)) continue;
+      const parts = [`FLAGS ${formatFlags(c.flags)}`];
+      if (s.enabled.size > 0 || s.qresync) parts.push(`UID ${c.uid}`);
+      if (s.condstore) parts.push(`MODSEQ (${c.modseq})`);
+      flagLines.push(`${seq} FETCH (${parts.join(' ')})`);
+    }
+    if (added) {
+      s.untagged(`${this.uids.length} EXISTS`);
+      // RFC 3501 §7.3.2: IMAP4rev1 clients expect RECENT; \Recent is not kept, so it is 0.
+      if (!s.isImap4rev2) s.untagged('0 RECENT');
+    }
+    for (const l of flagLines) s.untagged(l);
+    // Changes held back (expunges not yet allowed) keep the MODSEQ from advancing past them.
+    if (this.pendingExpunge.size === 0 || opts.expunge) this.modseq = ch.highestModseq;
+    else this.modseq = ch.highestModseq;
+    this.ownModseqs.clear();
+  }
+}

@@ -1,0 +1,456 @@
+// One IMAP session (RFC 9051 §3): the state machine, the command loop and the response writer.
+// Commands run one at a time; the socket is paused while a command waits on storage, so pipelined
+// commands wait their turn and memory stays bounded (CONVENTIONS.md §8). Each command lives in its
+// own file under commands/ and declares the states it runs in; this file checks them in one place.
+import { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { createDeflateRaw, createInflateRaw, constants as zconst, type DeflateRaw, type InflateRaw } from 'node:zlib';
+import type { Context } from '../context.ts';
+import type { Connection } from '../net/index.ts';
+import type { AuthConnection } from '../sasl/index.ts';
+import type { Account } from '../store/index.ts';
+import { ArgReader, ParseError, type ArgLimits } from './args.ts';
+import { CommandFramer } from './framer.ts';
+import { commands } from './commands/index.ts';
+import { capabilities } from './capabilities.ts';
+import type { MailboxView } from './mailbox-view.ts';
+import type { ImapLimits } from './limits.ts';
+import { ImapNo } from './errors.ts';
+
+export type SessionState =
+  | { kind: 'not-authenticated' }
+  | { kind: 'authenticated'; account: Account }
+  | { kind: 'selected'; account: Account; view: MailboxView }
+  | { kind: 'logout' };
+
+export type StateKind = SessionState['kind'];
+
+/** Per-account session counts, shared by every IMAP listener of one server. */
+export type AccountSessions = Map<number, number>;
+
+export class ImapSession {
+  readonly ctx: Context;
+  readonly conn: Connection;
+  readonly limits: ImapLimits;
+  readonly argLimits: ArgLimits;
+  readonly log: Context['log'];
+  state: SessionState = { kind: 'not-authenticated' };
+  socket: Socket;
+  private framer: CommandFramer;
+  private readonly accountSessions: AccountSessions;
+  /** RFC 5161 ENABLEd extensions, upper case. */
+  readonly enabled = new Set<string>();
+  failedLogins = 0;
+  private deflate: DeflateRaw | undefined;
+  private inflate: InflateRaw | undefined;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private unwatch: (() => void) | undefined;
+  /** Set by the store's change feed when the selected mailbox changed. */
+  mailboxDirty = false;
+  private idleWaiter: (() => void) | undefined;
+  private rateWindowStart = 0;
+  private rateCount = 0;
+  private countedAccount: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions) {
+    this.ctx = ctx;
+    this.conn = conn;
+    this.limits = limits;
+    this.argLimits = { maxNesting: limits.maxNesting, maxSequenceRanges: limits.maxSequenceRanges };
+    this.log = conn.log;
+    this.socket = conn.socket;
+    this.accountSessions = accountSessions;
+    this.framer = new CommandFramer({ maxLineBytes: limits.maxLineBytes, maxLiteralBytes: limits.maxLiteralBytes, maxCommandBytes: limits.maxCommandBytes });
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket;
+  }
+
+  get isImap4rev2(): boolean {
+    return this.enabled.has('IMAP4REV2');
+  }
+
+  /** UTF-8 in quoted strings and mailbox names: IMAP4rev2 or RFC 6855 UTF8=ACCEPT. */
+  get utf8(): boolean {
+    return this.enabled.has('IMAP4REV2') || this.enabled.has('UTF8=ACCEPT');
+  }
+
+  get compressed(): boolean {
+    return this.deflate !== undefined;
+  }
+
+  get condstore(): boolean {
+    return this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
+  }
+
+  get qresync(): boolean {
+    return this.enabled.has('QRESYNC');
+  }
+
+  authConnection(): AuthConnection {
+    return {
+      protocol: 'imap',
+      remoteAddress: this.conn.remoteAddress,
+      secure: this.secure,
+      tlsSocket: this.socket instanceof TLSSocket ? this.socket : undefined,
+      allowPlaintext: this.conn.listener.allow_plaintext_auth,
+    };
+  }
+
+  capabilityList(): string[] {
+    return capabilities(this);
+  }
+
+  // ---- output
+
+  write(data: string | Uint8Array): void {
+    if (this.closed) return;
+    const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (this.deflate) this.deflate.write(b);
+    else this.socket.write(b);
+  }
+
+  /** Waits until the socket has room again (backpressure for large FETCH responses). */
+  async drain(): Promise<void> {
+    if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
+    const w = this.socket;
+    if (!w.writableNeedDrain || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        w.off('drain', done);
+        w.off('close', done);
+        resolve();
+      };
+      w.on('drain', done);
+      w.on('close', done);
+    });
+  }
+
+  flush(): void {
+    if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
+  }
+
+  untagged(text: string): void {
+    this.write(`* ${text}\r\n`);
+  }
+
+  tagged(tag: string, status: 'OK' | 'NO' | 'BAD', text: string): void {
+    this.write(`${tag} ${status} ${text}\r\n`);
+  }
+
+  // ---- input
+
+  /** Reads one plain line (SASL responses, IDLE's DONE); null when the connection closed. */
+  async readLine(): Promise<Buffer | 'too-long' | null> {
+    for (;;) {
+      const l = this.framer.nextLine();
+      if (l !== undefined) return l;
+      if (this.closed) return null;
+      if (!(await this.waitForInput())) return null;
+    }
+  }
+
+  /** Resolves true when more input arrived, false when the connection ended. */
+  private waitForInput(timeoutMs?: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      if (this.closed) return resolve(false);
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        this.timedOut();
+        resolve(false);
+      }, timeoutMs ?? this.currentTimeout());
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve(!this.closed);
+      };
+      this.socket.resume();
+    });
+  }
+
+  private currentTimeout(): number {
+    return this.state.kind === 'not-authenticated' ? this.limits.preauthTimeoutMs : this.limits.authTimeoutMs;
+  }
+
+  private timedOut(): void {
+    if (this.closed) return;
+    this.untagged('BYE Autologout; idle for too long');
+    this.close();
+  }
+
+  private onData = (chunk: Buffer): void => {
+    if (this.inflate) {
+      this.inflate.write(chunk);
+      return;
+    }
+    this.feed(chunk);
+  };
+
+  private feed(chunk: Buffer): void {
+    this.framer.push(chunk);
+    // Backpressure: stop reading once a command's worth of bytes is waiting.
+    if (this.framer.buffered > this.limits.maxLineBytes * 2 && !this.idleWaiter) this.socket.pause();
+    this.wake?.();
+    this.idleWaiter?.();
+  }
+
+  private onEnd = (): void => {
+    this.closed = true;
+    this.wake?.();
+    this.idleWaiter?.();
+  };
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.deflate) {
+      this.deflate.end(() => this.socket.end());
+    } else this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+    this.wake?.();
+    this.idleWaiter?.();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private attach(sock: Socket): void {
+    sock.on('data', this.onData);
+    sock.on('end', this.onEnd);
+    sock.on('close', this.onEnd);
+    sock.on('error', this.onEnd);
+  }
+
+  private detach(sock: Socket): void {
+    sock.off('data', this.onData);
+    sock.off('end', this.onEnd);
+    sock.off('close', this.onEnd);
+    sock.off('error', this.onEnd);
+  }
+
+  /** RFC 9051 §6.2.1: after "OK Begin TLS negotiation now", TLS starts; pipelined bytes are discarded. */
+  async startTls(): Promise<boolean> {
+    const plain = this.socket;
+    this.detach(plain);
+    plain.pause();
+    this.framer = new CommandFramer({ maxLineBytes: this.limits.maxLineBytes, maxLiteralBytes: this.limits.maxLiteralBytes, maxCommandBytes: this.limits.maxCommandBytes });
+    const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions() });
+    const ok = await new Promise<boolean>((resolve) => {
+      tls.once('secure', () => resolve(true));
+      tls.once('error', (err) => {
+        this.log.info('imap.starttls.failed', { message: err.message });
+        resolve(false);
+      });
+    });
+    this.socket = tls;
+    this.attach(tls);
+    if (!ok) {
+      this.closed = true;
+      tls.destroy();
+    }
+    return ok;
+  }
+
+  /** RFC 4978: from here on both directions are raw DEFLATE. */
+  startCompression(): void {
+    const sock = this.socket;
+    this.deflate = createDeflateRaw({ level: 6 });
+    this.deflate.on('data', (b: Buffer) => sock.write(b));
+    this.deflate.on('error', () => this.close());
+    this.inflate = createInflateRaw();
+    this.inflate.on('data', (b: Buffer) => this.feed(b));
+    this.inflate.on('error', () => {
+      this.closed = true;
+      sock.destroy();
+    });
+  }
+
+  // ---- IDLE support
+
+  /** Waits for input or a mailbox change (or timeout); returns what happened. */
+  waitIdle(timeoutMs: number, pollMs: number): Promise<'input' | 'change' | 'timeout' | 'poll' | 'closed'> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve('closed');
+      if (!this.framer.idle) return resolve('input');
+      if (this.mailboxDirty) return resolve('change');
+      const t = setTimeout(() => finish('timeout'), timeoutMs);
+      const p = setTimeout(() => finish('poll'), pollMs);
+      const finish = (r: 'input' | 'change' | 'timeout' | 'poll' | 'closed') => {
+        clearTimeout(t);
+        clearTimeout(p);
+        this.idleWaiter = undefined;
+        resolve(r);
+      };
+      this.idleWaiter = () => finish(this.closed ? 'closed' : !this.framer.idle ? 'input' : 'change');
+      this.socket.resume();
+    });
+  }
+
+  // ---- accounts
+
+  /** Counts this session against the account's limit; false when the limit is reached. */
+  claimAccount(accountId: number): boolean {
+    const n = this.accountSessions.get(accountId) ?? 0;
+    if (n >= this.limits.maxConnectionsPerAccount) return false;
+    this.accountSessions.set(accountId, n + 1);
+    this.countedAccount = accountId;
+    return true;
+  }
+
+  private releaseAccount(): void {
+    if (this.countedAccount === undefined) return;
+    const n = (this.accountSessions.get(this.countedAccount) ?? 1) - 1;
+    if (n <= 0) this.accountSessions.delete(this.countedAccount);
+    else this.accountSessions.set(this.countedAccount, n);
+    this.countedAccount = undefined;
+  }
+
+  /** Enters the authenticated state and subscribes to the account's change feed. */
+  loggedIn(account: Account): void {
+    this.state = { kind: 'authenticated', account };
+    this.unwatch?.();
+    this.unwatch = this.ctx.store.watch(account.id, (c) => {
+      if (this.state.kind !== 'selected') return;
+      const id = this.state.view.mailbox.id;
+      if ((c.kind === 'mailbox' ? c.mailboxId : c.mailboxId) === id) {
+        this.mailboxDirty = true;
+        this.idleWaiter?.();
+      }
+    });
+  }
+
+  // ---- main loop
+
+  async run(): Promise<void> {
+    this.attach(this.socket);
+    const caps = this.capabilityList().join(' ');
+    this.untagged(`OK [CAPABILITY ${caps}] Postern IMAP ready`);
+    this.flush();
+    try {
+      while (!this.closed && this.state.kind !== 'logout') {
+        if (this.conn.shutdown.aborted) {
+          this.untagged('BYE Server shutting down');
+          break;
+        }
+        const ev = this.framer.next();
+        if (ev.kind === 'needMore') {
+          this.flush();
+          if (!(await this.waitForInput())) break;
+          continue;
+        }
+        if (ev.kind === 'literal') {
+          // RFC 9051 §7.5: "+" invites the client to send a synchronising literal.
+          this.framer.acceptLiteral();
+          this.write('+ Ready for literal data\r\n');
+          this.flush();
+          continue;
+        }
+        if (ev.kind === 'error') {
+          const code = ev.toobig ? '[TOOBIG] ' : '';
+          if (ev.tag) this.tagged(ev.tag, ev.toobig && ev.text.startsWith('Literal') ? 'NO' : 'BAD', code + ev.text);
+          else this.untagged(`BAD ${code}${ev.text}`);
+          continue;
+        }
+        await this.throttle();
+        this.socket.pause();
+        await this.execute(ev.bytes);
+        this.flush();
+      }
+    } catch (err) {
+      this.log.error('imap.session.failed', { err });
+      this.untagged('BYE [SERVERBUG] Internal error');
+    } finally {
+      this.unwatch?.();
+      this.releaseAccount();
+      if (this.timer) clearTimeout(this.timer);
+      this.close();
+    }
+  }
+
+  /** Commands-per-second limit: a fast client is slowed down, never refused. */
+  private async throttle(): Promise<void> {
+    const max = this.limits.commandsPerSecond;
+    if (max <= 0) return;
+    const now = Date.now();
+    if (now - this.rateWindowStart >= 1000) {
+      this.rateWindowStart = now;
+      this.rateCount = 0;
+    }
+    if (++this.rateCount > max) {
+      await new Promise((r) => setTimeout(r, 1000 - (now - this.rateWindowStart)));
+      this.rateWindowStart = Date.now();
+      this.rateCount = 1;
+    }
+  }
+
+  private async execute(bytes: Buffer): Promise<void> {
+    const r = new ArgReader(bytes, this.argLimits);
+    let tag: string;
+    try {
+      tag = r.atom(']');
+      if (tag.includes('+')) throw new ParseError('Invalid tag');
+    } catch {
+      this.untagged('BAD Invalid tag');
+      return;
+    }
+    let name: string;
+    try {
+      r.sp();
+      name = r.word();
+    } catch {
+      this.tagged(tag, 'BAD', 'Missing command');
+      return;
+    }
+    let uid = false;
+    if (name === 'UID') {
+      uid = true;
+      try {
+        r.sp();
+        name = r.word();
+      } catch {
+        this.tagged(tag, 'BAD', 'Missing command after UID');
+        return;
+      }
+    }
+    const cmd = commands.get(uid ? `UID ${name}` : name);
+    if (!cmd) {
+      this.tagged(tag, 'BAD', `Unknown command ${uid ? 'UID ' : ''}${name}`);
+      return;
+    }
+    if (!cmd.states.includes(this.state.kind)) {
+      const why = this.state.kind === 'not-authenticated' ? 'Log in first' : this.state.kind === 'authenticated' && cmd.states.includes('selected') ? 'Select a mailbox first' : 'Not allowed now';
+      this.tagged(tag, 'BAD', `${why} (${cmd.name} is valid in ${cmd.states.join('/')} state)`);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = cmd.parse(r, this);
+      r.end();
+    } catch (err) {
+      if (err instanceof ParseError) {
+        this.tagged(tag, 'BAD', `${cmd.name}: ${err.message}`);
+        return;
+      }
+      throw err;
+    }
+    this.log.debug('imap.command', { command: cmd.name, tag });
+    try {
+      await cmd.run(this, tag, parsed);
+    } catch (err) {
+      if (err instanceof ImapNo) {
+        this.tagged(tag, err.status, err.code ? `[${err.code}] ${err.message}` : err.message);
+        return;
+      }
+      if (err instanceof ParseError) {
+        this.tagged(tag, 'BAD', `${cmd.name}: ${err.message}`);
+        return;
+      }
+      this.log.error('imap.command.failed', { command: cmd.name, err });
+      this.tagged(tag, 'NO', '[SERVERBUG] Internal error; the failure was logged');
+    }
+  }
+}
