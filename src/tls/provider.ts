@@ -141,11 +141,13 @@ function buildState(certs: LoadedCertificate[], base: SecureContextOptions, log:
   };
 }
 
-export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
-  const log = opts.log ?? silentLogger;
+interface CertificateFile { key: string; cert: string; priv: string }
+
+/** The files to load, in order ([tls], [[tls.certificates]], listeners'), and which listener owns which. */
+function certificateFiles(opts: TlsProviderOptions): { files: CertificateFile[]; listenerCerts: Map<string, number> } {
   const s = opts.settings;
   const resolve = (p: string) => (isAbsolute(p) ? p : join(opts.dataDir, p));
-  const files = [
+  const files: CertificateFile[] = [
     { key: 'tls', cert: resolve(s.certificate), priv: resolve(s.private_key) },
     ...s.certificates.map((c, i) => ({ key: `tls.certificates[${i}]`, cert: resolve(c.certificate), priv: resolve(c.private_key) })),
   ];
@@ -156,6 +158,14 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
     listenerCerts.set(l.name, files.length);
     files.push({ key: `listener[${i}]`, cert: resolve(l.certificate), priv: resolve(l.private_key) });
   });
+  return { files, listenerCerts };
+}
+
+/** The provider is a closure over its current state; its methods are short, the function is their sum. */
+export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
+  const log = opts.log ?? silentLogger;
+  const s = opts.settings;
+  const { files, listenerCerts } = certificateFiles(opts);
   let ticketKeys = randomBytes(48);
   const base = (): SecureContextOptions => baseContextOptions({ sessionTimeoutSeconds: Math.max(1, Math.round(s.session_timeout / 1000)), ticketKeys });
 
