@@ -38,7 +38,7 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
   const blobs = new BlobStore(dataDir);
   await blobs.init();
-  const directory = new Directory(store, { passwordRecord: recordOptionsFromSettings(config.auth) });
+  const directory = new Directory(store, { recipientDelimiter: config.smtp.recipient_delimiter, passwordRecord: recordOptionsFromSettings(config.auth) });
   return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTlsProvider, auth: new PasswordAuthenticator(store, { settings: config.auth, log, now: () => clock.now() }) };
 }
 

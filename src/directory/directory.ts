@@ -101,18 +101,22 @@ export class Directory {
     return idx > 0 ? [local.slice(0, idx), local.slice(idx + 1)] : [local, null];
   }
 
-  async resolve(address: string): Promise<Resolution> {
+  /**
+   * Who receives mail for `address`. With `catchAll: false` a domain's catch-all is not used
+   * (e.g. to ask which accounts really own an address, for sender-login checks).
+   */
+  async resolve(address: string, opts: { catchAll?: boolean } = {}): Promise<Resolution> {
     const parts = splitAddress(address);
     if (!parts || !(await this.isLocalDomain(parts.domain))) return { kind: 'not-local' };
     const local = new Map<number, LocalRecipient>();
     const remote = new Map<string, string>();
-    const found = await this.expand(`${parts.local}@${parts.domain}`, 0, new Set(), local, remote);
+    const found = await this.expand(`${parts.local}@${parts.domain}`, 0, new Set(), local, remote, opts.catchAll ?? true);
     if (!found) return { kind: 'unknown' };
     return { kind: 'deliver', local: [...local.values()], remote: [...remote.values()] };
   }
 
   /** Returns false when the address matches nothing at all. */
-  private async expand(address: string, depth: number, seen: Set<string>, local: Map<number, LocalRecipient>, remote: Map<string, string>): Promise<boolean> {
+  private async expand(address: string, depth: number, seen: Set<string>, local: Map<number, LocalRecipient>, remote: Map<string, string>, catchAll: boolean): Promise<boolean> {
     const key = address.toLowerCase();
     if (seen.has(key) || depth > this.maxDepth) return true; // a loop or too deep: stop, what was found stands
     seen.add(key);
@@ -132,13 +136,13 @@ export class Directory {
       }
       const alias = await this.store.getAlias(addr);
       if (alias) {
-        for (const t of alias.targets) await this.expand(t, depth + 1, seen, local, remote);
+        for (const t of alias.targets) await this.expand(t, depth + 1, seen, local, remote, catchAll);
         return true;
       }
     }
-    const catchAll = await this.store.getAlias(`@${parts.domain}`);
-    if (catchAll) {
-      for (const t of catchAll.targets) await this.expand(t, depth + 1, seen, local, remote);
+    const catchAllAlias = catchAll ? await this.store.getAlias(`@${parts.domain}`) : undefined;
+    if (catchAllAlias) {
+      for (const t of catchAllAlias.targets) await this.expand(t, depth + 1, seen, local, remote, catchAll);
       return true;
     }
     return false;
