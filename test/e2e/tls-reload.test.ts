@@ -140,3 +140,23 @@ test('sessions resume across a certificate reload but not across a ticket key ro
   c.h.socket.end();
   assert.equal(await resumes(c.session), true, 'tickets under the new key resume');
 });
+
+test('a long-lived tls.Server passed to attachServer follows reloads, also for clients without SNI', async (t) => {
+  const { createServer } = await import('node:tls');
+  const { dir, provider } = await setup(t);
+  const server = createServer(provider.serverOptions(), (s) => s.end('hello\n'));
+  const detach = provider.attachServer(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    detach();
+    server.close();
+  });
+  const port = (server.address() as { port: number }).port;
+  const next = await replaceCert(dir, ['mail.example.test']);
+  assert.equal(provider.reload().ok, true);
+  for (const servername of [undefined, 'mail.example.test']) {
+    const h = await handshake(port, servername ? { servername } : {});
+    h.socket.destroy();
+    assert.equal(h.fingerprint, next, `SNI ${servername ?? 'absent'}`);
+  }
+});
