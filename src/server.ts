@@ -30,7 +30,7 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const certPath = resolve(config.tls.certificate);
   const keyPath = resolve(config.tls.private_key);
   if (existsSync(certPath) && existsSync(keyPath)) {
-    tls = createTlsProvider({ dataDir, settings: config.tls, log });
+    tls = createTlsProvider({ dataDir, settings: config.tls, listeners: config.listener, log });
   } else if (config.listener.some((l) => l.tls !== 'none')) {
     const missing = existsSync(certPath) ? 'tls.private_key' : 'tls.certificate';
     throw new ConfigError(missing, `${existsSync(certPath) ? keyPath : certPath} does not exist, but listeners use TLS`);

@@ -6,7 +6,7 @@ import { imapLimits, imapSettings } from './imap.ts';
 import { netLimits } from './limits.ts';
 import { mimeSettings } from './mime.ts';
 import { smtpLimits, smtpSettings } from './smtp.ts';
-import { acmeSettings, tlsSettings } from './tls.ts';
+import { acmeSettings, listenerTlsSettings, tlsSettings } from './tls.ts';
 import { cidr, domainName, duration, hostPort, key } from './types.ts';
 
 export const protocols = ['smtp', 'submission', 'imap', 'pop3', 'managesieve', 'http'] as const;
@@ -23,6 +23,7 @@ export const listenerSchema = z.strictObject({
   deny: key(z.array(cidr), { default: [], doc: 'Clients in these CIDR ranges are refused before the greeting; deny wins over allow.' }),
   allow_plaintext_auth: key(z.boolean(), { default: false, doc: 'Offer password authentication before TLS. Leave false except on loopback test setups.' }),
   limits: key(listenerLimitsSchema, { default: {}, doc: 'Limits of this listener; see the [listener.limits] keys.' }),
+  ...listenerTlsSettings,
 });
 
 export const configSchema = z.strictObject({

@@ -23,6 +23,12 @@ export const tlsSettings = {
   watch_poll_interval: key(atLeast(1000, '1s'), { default: '30s', doc: 'Also compare the certificate files this often, for file systems where change events are missed.' }),
 } satisfies z.ZodRawShape;
 
+/** Keys of a [[listener]] table: a certificate of the listener's own. */
+export const listenerTlsSettings = {
+  certificate: key(z.string().min(1).optional(), { doc: 'This listener\'s own default certificate (PEM chain, relative to the data directory) instead of [tls] certificate; SNI still picks among all certificates. Set with private_key.' }),
+  private_key: key(z.string().min(1).optional(), { doc: 'Private key of the listener\'s `certificate`.' }),
+} satisfies z.ZodRawShape;
+
 /** The `[acme]` table. */
 export const acmeSettings = {
   enabled: key(z.boolean(), { default: false, doc: 'Obtain and renew the [tls] certificate from an ACME CA (RFC 8555), e.g. Let\'s Encrypt.' }),

@@ -22,7 +22,9 @@ test('mechanisms: nothing before TLS unless allowed; per-listener lists; PLUS ne
 });
 
 test('PLAIN: RFC 4616 parsing, success, same failure for wrong password and unknown user', async () => {
+  // RFC 4616 §4 examples.
   assert.deepEqual(parsePlain(plain('', 'tim', 'tanstaaftanstaaf')), { authzid: '', authcid: 'tim', passwd: 'tanstaaftanstaaf' });
+  assert.deepEqual(parsePlain(plain('Ursel', 'Kurt', 'xipj3plmq')), { authzid: 'Ursel', authcid: 'Kurt', passwd: 'xipj3plmq' });
   assert.equal(typeof parsePlain(Buffer.from('a\0b')), 'string');
   assert.equal(typeof parsePlain(Buffer.from('\0\0pw')), 'string');
   assert.equal(typeof parsePlain(Buffer.from([0, 0x61, 0, 0xff])), 'string', 'invalid UTF-8');
@@ -162,6 +164,10 @@ test('attempts per connection are counted and exposed; the limit answers "thrott
     const r = await f.auth.verifyPassword('alice@example.test', 'right', c);
     assert.equal(r.kind === 'failure' && r.reason, 'throttled');
     assert.equal(f.auth.attemptsLeft(conn({ remoteAddress: '192.0.2.50' })), 2, 'a new connection starts afresh');
+    // Protocols that build a fresh AuthConnection per command are counted by their TLS socket.
+    const sock = {} as import('node:tls').TLSSocket;
+    await f.auth.verifyPassword('alice@example.test', 'x', conn({ remoteAddress: '192.0.2.51', tlsSocket: sock }));
+    assert.equal(f.auth.attemptsLeft(conn({ remoteAddress: '192.0.2.51', tlsSocket: sock })), 1);
   } finally {
     await f.close();
   }

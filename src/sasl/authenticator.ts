@@ -48,8 +48,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => {
   setTimeout(resolve, ms).unref();
 });
 
-/** Mechanisms whose exchange reveals the password itself to whoever reads the connection. */
-const revealsPassword = new Set(['PLAIN', 'LOGIN', 'OAUTHBEARER']);
+const connKey = (conn: AuthConnection): object => conn.tlsSocket ?? conn;
 
 export class PasswordAuthenticator implements Authenticator {
   private readonly store: Store;
@@ -61,8 +60,11 @@ export class PasswordAuthenticator implements Authenticator {
   private readonly fetchFn: typeof fetch;
   private readonly masters: Set<string>;
   private dummyHash: Promise<string> | undefined;
-  /** Failed attempts per connection (the protocol's AuthConnection object is the key). */
-  private readonly connFailures = new WeakMap<AuthConnection, number>();
+  /**
+   * Failed attempts per connection, keyed by the TLS socket when there is one (protocols may build
+   * a fresh AuthConnection per command), else by the AuthConnection object itself.
+   */
+  private readonly connFailures = new WeakMap<object, number>();
   readonly throttle: AuthThrottle;
   readonly maxAttemptsPerConnection: number;
   /** How new hashes and keys are made (argon2 parameters, SCRAM iterations, CRAM-MD5 on/off). */
@@ -107,7 +109,7 @@ export class PasswordAuthenticator implements Authenticator {
 
   /** Failed attempts still allowed on this connection; the protocol closes it at 0. */
   attemptsLeft(conn: AuthConnection): number {
-    return Math.max(0, this.maxAttemptsPerConnection - (this.connFailures.get(conn) ?? 0));
+    return Math.max(0, this.maxAttemptsPerConnection - (this.connFailures.get(connKey(conn)) ?? 0));
   }
 
   start(mechanism: string, conn: AuthConnection): SaslExchange | undefined {
@@ -161,15 +163,16 @@ export class PasswordAuthenticator implements Authenticator {
   private guard(inner: SaslExchange, conn: AuthConnection): SaslExchange {
     let started = false;
     let finished = false;
-    const finish = async (r: SaslStep): Promise<SaslStep> => {
-      if (r.kind === 'challenge') return r;
-      finished = true;
-      return this.conclude(r, conn, inner.mechanism);
-    };
+    /** The concluded failure of an error challenge (SCRAM e=): what any next step gets. */
+    let announced: SaslStep | undefined;
     return {
       mechanism: inner.mechanism,
       step: async (response) => {
         if (finished) return fail('malformed', 'exchange already finished');
+        if (announced) {
+          finished = true;
+          return announced;
+        }
         if (!started) {
           started = true;
           const pre = this.preCheck(conn, inner.mechanism);
@@ -185,13 +188,28 @@ export class PasswordAuthenticator implements Authenticator {
           this.log.error('auth.error', { ip: conn.remoteAddress, mechanism: inner.mechanism, err });
           r = fail('temporary', `internal error: ${(err as Error).message}`);
         }
-        return finish(r);
+        if (r.kind === 'challenge') {
+          if (!r.failure) return r;
+          // Count the failure now: a client may hang up instead of answering the error.
+          const concluded = await this.conclude(r.failure, conn, inner.mechanism);
+          if (concluded.kind === 'failure' && concluded.reason !== r.failure.reason) {
+            finished = true;
+            return concluded; // e.g. the account is blocked: "try later" instead of the error
+          }
+          announced = concluded;
+          return { kind: 'challenge', data: r.data };
+        }
+        finished = true;
+        return this.conclude(r, conn, inner.mechanism);
       },
       cancel: () => {
+        if (announced) {
+          finished = true;
+          return announced;
+        }
         const r = inner.cancel();
         if (!finished) {
           finished = true;
-          // Cancelling after a failed proof (SCRAM e=, OAUTHBEARER error) still counts as a failure.
           void this.conclude(r, conn, inner.mechanism, { noDelay: true });
         }
         return r;
@@ -212,12 +230,12 @@ export class PasswordAuthenticator implements Authenticator {
       }
       this.throttle.recordSuccess(r.authcid);
       if (r.authcid.toLowerCase() !== r.account.address.toLowerCase()) this.throttle.recordSuccess(r.account.address);
-      this.connFailures.delete(conn);
+      this.connFailures.delete(connKey(conn));
       this.log.info('auth.succeeded', { ...base, username: r.authcid, account: r.account.address });
       return r;
     }
     if (r.kind !== 'failure') return r;
-    this.connFailures.set(conn, (this.connFailures.get(conn) ?? 0) + 1);
+    this.connFailures.set(connKey(conn), (this.connFailures.get(connKey(conn)) ?? 0) + 1);
     if (r.reason === 'throttled') return r;
     if (r.reason === 'temporary') {
       this.log.warn('auth.error', { ...base, username: r.authcid, reason: r.reason, detail: r.detail });
@@ -287,7 +305,10 @@ export class PasswordAuthenticator implements Authenticator {
     }
     if (app.kind === 'wrong-protocol') return fail('invalid-credentials', `app password "${app.record.name}" is not valid for ${conn.protocol}`, username);
     const v = await verifyStoredPassword(password, account.passwordHash, argon2FromSettings(this.settings));
-    if (!v.ok) return fail('invalid-credentials', v.scheme === 'unknown' ? 'stored hash in an unknown format' : 'wrong password', username);
+    if (!v.ok) {
+      if (v.scheme === 'unknown') await this.verifyDummy(password); // the usual work, the usual answer
+      return fail('invalid-credentials', v.scheme === 'unknown' ? 'stored hash in an unknown format' : 'wrong password', username);
+    }
     const c = account.credentials;
     const missing = !(scramCredentialKey.sha256 in c) || !(scramCredentialKey.sha1 in c) || (this.recordOptions.cramMd5 === true && !(cramMd5CredentialKey in c));
     if (this.settings.rehash_on_login && (v.needsRehash || missing)) await this.rehash(account, password, v.scheme);

@@ -69,7 +69,7 @@ export function oauthBearerExchange(env: MechanismEnv): SaslExchange {
     state = 'error-sent';
     pending = failure;
     // RFC 7628 §3.2.2: the server's error, a JSON object; "openid-configuration" is optional.
-    return { kind: 'challenge', data: Buffer.from(JSON.stringify({ status: 'invalid_token', scope: 'email' })) };
+    return { kind: 'challenge', data: Buffer.from(JSON.stringify({ status: 'invalid_token', scope: 'email' })), ...(failure.kind === 'failure' ? { failure } : {}) };
   };
   return {
     mechanism: 'OAUTHBEARER',

@@ -137,7 +137,7 @@ test('SCRAM: nonce and channel-binding mismatches, "y" without -PLUS offered, "p
   }
 });
 
-test('SCRAM without an initial response gets an empty challenge first; "*" after e= counts as a failure', async () => {
+test('SCRAM without an initial response gets an empty challenge first; the failure counts when e= is sent', async () => {
   const f = await makeFixture();
   try {
     await f.directory.createUser('alice@example.test', 'pw');
@@ -147,10 +147,14 @@ test('SCRAM without an initial response gets an empty challenge first; "*" after
     assert.equal(text(steps[0]), '');
     const s2 = await ex.step(Buffer.from(client.final(text(steps[1]))));
     assert.equal(text(s2), 'e=invalid-proof');
+    // Counted when e= goes out: a client that hangs up now does not escape the throttle.
+    const failed = () => f.log.lines.filter((l) => l.event === 'auth.failed' && l.mechanism === 'SCRAM-SHA-1').length;
+    assert.equal(failed(), 1);
+    assert.equal(f.auth.throttle.recordFailure('192.0.2.10', undefined).ipFailures, 2, 'one failure already on the IP');
     const c = ex.cancel();
     assert.equal(c.kind === 'failure' && c.reason, 'invalid-credentials');
     await new Promise((r) => setImmediate(r));
-    assert.ok(f.log.lines.some((l) => l.event === 'auth.failed' && l.mechanism === 'SCRAM-SHA-1'));
+    assert.equal(failed(), 1, 'not counted twice');
   } finally {
     await f.close();
   }

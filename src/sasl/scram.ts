@@ -128,7 +128,7 @@ export function scramExchange(mechanism: string, h: ScramHash, plus: boolean, en
   /** RFC 5802 §7 server-error: sent as the server-final message, then the exchange fails. */
   const serverError = (error: string, detail: string, authcid: string): SaslStep => {
     state = { kind: 'error-sent', detail, authcid };
-    return { kind: 'challenge', data: Buffer.from(`e=${error}`) };
+    return { kind: 'challenge', data: Buffer.from(`e=${error}`), failure: { kind: 'failure', reason: 'invalid-credentials', detail, authcid } };
   };
 
   const first = async (msg: string): Promise<SaslStep> => {
@@ -145,16 +145,13 @@ export function scramExchange(mechanism: string, h: ScramHash, plus: boolean, en
       if (!cbData) return fail('malformed', `channel binding "${cf.cbName}" is not available on this connection`, authcid);
     } else if (cf.cbFlag === 'p') {
       return fail('malformed', `client asks for channel binding with ${mechanism}`, authcid);
-    } else if (cf.cbFlag === 'y' && env.offersPlus) {
-      // The client supports channel binding and thinks the server does not: an attacker may have
-      // removed the -PLUS mechanisms from the advertisement (RFC 5802 §6). We fail at the final
-      // step with e=server-does-support-channel-binding, after the usual server-first.
     }
+    // A "y" flag while -PLUS is offered (an attacker may have removed -PLUS from the
+    // advertisement, RFC 5802 §6) fails at the final step with e=server-does-support-channel-binding.
     const account = await env.findAccount(authcid);
-    let cred = account && !account.disabled ? readCredential(account.credentials[scramCredentialKey[h]], h) : undefined;
+    const cred = account && !account.disabled ? readCredential(account.credentials[scramCredentialKey[h]], h) : undefined;
     const salt = cred?.salt ?? createHmac('sha256', env.secret).update(`${h}\0${authcid.toLowerCase()}`).digest().subarray(0, 16);
     const iterations = cred?.iterations ?? env.settings.scram_iterations;
-    if (!cred) cred = undefined;
     const nonce = cf.nonce + (opts.nonce ?? randomBytes(24).toString('base64'));
     const serverFirst = `r=${nonce},s=${salt.toString('base64')},i=${iterations}`;
     state = { kind: 'first-sent', first: cf, serverFirst, nonce, cbData, cred, account };

@@ -39,17 +39,29 @@ export type AuthFailure =
   /** The mechanism is not offered here (e.g. password mechanisms before TLS). */
   | 'unavailable';
 
+export interface SaslFailure {
+  kind: 'failure';
+  reason: AuthFailure;
+  /** For logs only: never shown to the client. */
+  detail: string;
+  /** The authentication identity the client claimed, when known (for logs and per-account throttling). */
+  authcid?: string;
+}
+
 export type SaslStep =
-  | { kind: 'challenge'; data: Uint8Array }
-  | { kind: 'success'; account: Account; authcid: string; /** RFC 4422 additional data with success (SCRAM server-final). */ data?: Uint8Array }
   | {
-    kind: 'failure';
-    reason: AuthFailure;
-    /** For logs only: never shown to the client. */
-    detail: string;
-    /** The authentication identity the client claimed, when known (for logs and per-account throttling). */
-    authcid?: string;
-  };
+    kind: 'challenge';
+    data: Uint8Array;
+    /**
+     * Set when this challenge carries the mechanism's own error message (SCRAM "e=…", the
+     * OAUTHBEARER JSON error): the exchange fails whatever the client answers. The authenticator
+     * counts the failure when the challenge is sent, so a client that hangs up is still counted;
+     * protocols need do nothing with it.
+     */
+    failure?: SaslFailure;
+  }
+  | { kind: 'success'; account: Account; authcid: string; /** RFC 4422 additional data with success (SCRAM server-final). */ data?: Uint8Array }
+  | SaslFailure;
 
 export interface SaslExchange {
   readonly mechanism: string;

@@ -75,6 +75,8 @@ export class Session {
   private commandCount = 0;
   junkCount = 0;
   private messageCount = 0;
+  /** Spool aborts started by RSET and the like; the session ends only after they finish. */
+  private readonly pendingAborts = new Set<Promise<void>>();
   private readonly onData = (chunk: Buffer) => {
     this.reader.push(chunk);
     this.socket.pause();
@@ -123,6 +125,8 @@ export class Session {
       secure: this.isSecure,
       tlsSocket: this.socket instanceof TLSSocket ? this.socket : undefined,
       allowPlaintext: this.conn.listener.allow_plaintext_auth,
+      listener: this.conn.listener.name,
+      hostname: this.ctx.config.hostname,
     };
   }
 
@@ -242,7 +246,10 @@ export class Session {
 
   resetTransaction(): void {
     const s = this.state;
-    if (s.kind === 'bdat') void s.message.abort();
+    if (s.kind === 'bdat') {
+      const p: Promise<void> = s.message.abort().catch(() => {}).finally(() => this.pendingAborts.delete(p));
+      this.pendingAborts.add(p);
+    }
     if (s.kind === 'mail' || s.kind === 'bdat') this.state = { kind: 'ready', helo: s.helo };
   }
 
@@ -364,6 +371,7 @@ export class Session {
     } finally {
       const s = this.state;
       if (s.kind === 'bdat') await s.message.abort().catch(() => {});
+      await Promise.all(this.pendingAborts);
       if (!this.closing) {
         this.closing = true;
         this.socket.end();

@@ -32,14 +32,14 @@ export function alpnFor(protocol: string): string[] {
 
 export interface HandshakeState {
   table: SniTable<SecureContext>;
-  defaultContext: SecureContext;
 }
 
 export function createHandshakeCallbacks(o: { current: () => HandshakeState; challenges: AcmeChallenges; log: Logger }) {
   const acmeSockets = new WeakSet<object>();
   const sniDone = new WeakSet<object>();
 
-  function SNICallback(this: unknown, servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void {
+  /** `initial`: the socket's own context (its listener's default), where no SNI match leaves it. */
+  const sniCallback = (initial: SecureContext) => function SNICallback(this: unknown, servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void {
     if (this !== null && typeof this === 'object') {
       sniDone.add(this);
       const challenge = acmeSockets.has(this) ? o.challenges.alpnContext(servername) : undefined;
@@ -49,12 +49,11 @@ export function createHandshakeCallbacks(o: { current: () => HandshakeState; cha
         return;
       }
     }
-    const state = o.current();
-    const ctx = lookupSni(state.table, servername);
-    // Staying on the socket's initial (default) context keeps all its certificates; switching to
-    // it, even to itself, would keep only one (see buildState in provider.ts).
-    cb(null, ctx === undefined || ctx === state.defaultContext ? undefined : ctx);
-  }
+    const ctx = lookupSni(o.current().table, servername);
+    // Staying on the socket's initial context keeps all its certificates; switching to it, even
+    // to itself, would keep only one (see buildState in provider.ts).
+    cb(null, ctx === undefined || ctx === initial ? undefined : ctx);
+  };
 
   const alpnCallback = (wanted: readonly string[]) =>
     function ALPNCallback(this: unknown, info: { servername: string; protocols: string[] }): string | undefined {
@@ -68,5 +67,5 @@ export function createHandshakeCallbacks(o: { current: () => HandshakeState; cha
       return wanted.find((p) => info.protocols.includes(p));
     };
 
-  return { SNICallback, alpnCallback };
+  return { sniCallback, alpnCallback };
 }

@@ -28,6 +28,8 @@ export interface ServerOptionsRequest {
    * alert (RFC 9325 §3.8, the ALPACA defence). Default: any of those five.
    */
   alpn?: readonly string[];
+  /** The listener's name: its own certificate ([[listener]] certificate/private_key) is its default. */
+  listener?: string;
 }
 
 export interface TlsProvider {
@@ -44,6 +46,8 @@ export interface TlsProvider {
   certificates(): readonly LoadedCertificate[];
   /** Keeps a long-lived tls.Server's default certificate and ticket key current; returns a detach function. */
   attachServer(server: Server): () => void;
+  /** Replaces the session ticket key now (also done every tls.ticket_key_rotation). */
+  rotateTicketKey(): void;
   /** Pending ACME challenge answers (HTTP-01 tokens, TLS-ALPN-01 certificates). */
   readonly challenges: AcmeChallenges;
   /** Starts watching the files (if configured) and rotating the session ticket key. */
@@ -60,14 +64,23 @@ export type TlsSettings = Config['tls'];
 export interface TlsProviderOptions {
   dataDir: string;
   settings: TlsSettings;
+  /** Listeners with a certificate of their own (the default for handshakes on that listener). */
+  listeners?: readonly { name: string; certificate?: string | undefined; private_key?: string | undefined }[];
   log?: Logger;
+}
+
+interface DefaultContext {
+  ctx: SecureContext;
+  /** Certificate and key PEMs of the context (for tls.createServer's own context). */
+  pems: { cert: Buffer[]; key: Buffer[] };
 }
 
 interface State {
   certs: LoadedCertificate[];
   defaultContext: SecureContext;
-  /** Certificate and key PEMs of the default context (for tls.createServer's own context). */
   defaultPems: { cert: Buffer[]; key: Buffer[] };
+  /** Per-listener defaults, by listener name. */
+  listenerDefaults: ReadonlyMap<string, DefaultContext>;
   table: SniTable<SecureContext>;
 }
 
@@ -79,7 +92,7 @@ interface State {
  * installs only the last certificate of a context, so a name other than the default's is served
  * with the first certificate configured for it. TODO(RFC 6066 §3): both key types for SNI names.
  */
-function buildState(certs: LoadedCertificate[], base: SecureContextOptions, log: Logger): State {
+function buildState(certs: LoadedCertificate[], base: SecureContextOptions, log: Logger, listenerCerts: ReadonlyMap<string, number>): State {
   const names: string[] = [];
   for (const c of certs) for (const n of c.names) if (!names.includes(n)) names.push(n);
   const groupOf = (name: string): number[] => {
@@ -89,8 +102,14 @@ function buildState(certs: LoadedCertificate[], base: SecureContextOptions, log:
     });
     return [...byType.values()];
   };
-  const first = certs[0]!;
-  const defaultGroup = first.names[0] !== undefined ? groupOf(first.names[0]) : [0];
+  // The default of a certificate: its name's group when that holds it, else itself alone.
+  const defaultGroupOf = (index: number): number[] => {
+    const first = certs[index]!.names[0];
+    const group = first !== undefined ? groupOf(first) : [];
+    return group.includes(index) ? group : [index];
+  };
+  const defaultGroup = defaultGroupOf(0);
+  const pemsOf = (group: number[]) => ({ cert: group.map((i) => certs[i]!.certPem), key: group.map((i) => certs[i]!.keyPem) });
   const contexts = new Map<string, SecureContext>();
   const contextOf = (group: number[]): SecureContext => {
     const id = group.join(',');
@@ -108,29 +127,52 @@ function buildState(certs: LoadedCertificate[], base: SecureContextOptions, log:
     if (group.length > 1) log.warn('tls.sni.single_key_type', { name, served: certs[group[0]!]!.certPath, unused: group.slice(1).map((i) => certs[i]!.certPath) });
     return contextOf(group.slice(0, 1));
   };
+  const listenerDefaults = new Map<string, DefaultContext>();
+  for (const [name, index] of listenerCerts) {
+    const group = defaultGroupOf(index);
+    listenerDefaults.set(name, { ctx: contextOf(group), pems: pemsOf(group) });
+  }
   return {
     certs,
     defaultContext,
-    defaultPems: { cert: defaultGroup.map((i) => certs[i]!.certPem), key: defaultGroup.map((i) => certs[i]!.keyPem) },
+    defaultPems: pemsOf(defaultGroup),
+    listenerDefaults,
     table: buildSniTable(names.map((n) => ({ names: [n], value: sniContextOf(n) }))),
   };
 }
 
-export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
-  const log = opts.log ?? silentLogger;
+interface CertificateFile { key: string; cert: string; priv: string }
+
+/** The files to load, in order ([tls], [[tls.certificates]], listeners'), and which listener owns which. */
+function certificateFiles(opts: TlsProviderOptions): { files: CertificateFile[]; listenerCerts: Map<string, number> } {
   const s = opts.settings;
   const resolve = (p: string) => (isAbsolute(p) ? p : join(opts.dataDir, p));
-  const files = [
+  const files: CertificateFile[] = [
     { key: 'tls', cert: resolve(s.certificate), priv: resolve(s.private_key) },
     ...s.certificates.map((c, i) => ({ key: `tls.certificates[${i}]`, cert: resolve(c.certificate), priv: resolve(c.private_key) })),
   ];
+  const listenerCerts = new Map<string, number>();
+  (opts.listeners ?? []).forEach((l, i) => {
+    if (!l.certificate !== !l.private_key) throw new ConfigError(`listener[${i}].${l.certificate ? 'private_key' : 'certificate'}`, 'set both certificate and private_key, or neither');
+    if (!l.certificate || !l.private_key) return;
+    listenerCerts.set(l.name, files.length);
+    files.push({ key: `listener[${i}]`, cert: resolve(l.certificate), priv: resolve(l.private_key) });
+  });
+  return { files, listenerCerts };
+}
+
+/** The provider is a closure over its current state; its methods are short, the function is their sum. */
+export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
+  const log = opts.log ?? silentLogger;
+  const s = opts.settings;
+  const { files, listenerCerts } = certificateFiles(opts);
   let ticketKeys = randomBytes(48);
   const base = (): SecureContextOptions => baseContextOptions({ sessionTimeoutSeconds: Math.max(1, Math.round(s.session_timeout / 1000)), ticketKeys });
 
   const loadAll = (): LoadedCertificate[] => files.map((f) => loadCertificate(f.cert, f.priv));
   let state: State;
   try {
-    state = buildState(loadAll(), base(), log);
+    state = buildState(loadAll(), base(), log, listenerCerts);
   } catch (err) {
     if (err instanceof CertificateError) {
       const f = files.find((x) => x.cert === err.file || x.priv === err.file);
@@ -151,7 +193,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
     for (const srv of servers) srv.setSecureContext(defaultServerOptions());
   };
 
-  const { SNICallback, alpnCallback } = createHandshakeCallbacks({ current: () => state, challenges, log });
+  const { sniCallback, alpnCallback } = createHandshakeCallbacks({ current: () => state, challenges, log });
 
   let watcher: FileWatch | undefined;
   let rotation: NodeJS.Timeout | undefined;
@@ -159,11 +201,13 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
   const provider: TlsProvider = {
     challenges,
     serverOptions(req = {}) {
+      const own = req.listener !== undefined ? state.listenerDefaults.get(req.listener) : undefined;
+      const initial = own ?? { ctx: state.defaultContext, pems: state.defaultPems };
       return {
         ...base(),
-        ...state.defaultPems,
-        secureContext: state.defaultContext,
-        SNICallback,
+        ...initial.pems,
+        secureContext: initial.ctx,
+        SNICallback: sniCallback(initial.ctx),
         ALPNCallback: alpnCallback(req.alpn ?? defaultAlpn),
       };
     },
@@ -175,7 +219,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       try {
         certs = loadAll();
         if (certs.every((c, i) => c.contentHash === state.certs[i]?.contentHash)) return { ok: true, changed: false };
-        next = buildState(certs, base(), log);
+        next = buildState(certs, base(), log, listenerCerts);
       } catch (err) {
         const error = (err as Error).message;
         log.error('tls.reload.failed', { error, kept: state.certs.map((c) => c.certPath) });
@@ -187,6 +231,12 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       log.info('tls.reload.ok', { certificates: certs.map((c) => ({ file: c.certPath, names: c.names, keyType: c.keyType, notAfter: c.notAfter.toISOString() })) });
       return { ok: true, changed: true };
     },
+    rotateTicketKey() {
+      ticketKeys = randomBytes(48);
+      state = buildState(state.certs, base(), log, listenerCerts);
+      updateServers();
+      log.debug('tls.ticket_key.rotated', {});
+    },
     attachServer(server) {
       servers.add(server);
       server.setSecureContext(defaultServerOptions());
@@ -196,12 +246,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       if (rotation) return;
       // RFC 9325 §3.4 (and RFC 8446 §4.6.1): rotate the ticket key; tickets sealed with the old key
       // simply fall back to a full handshake.
-      rotation = setInterval(() => {
-        ticketKeys = randomBytes(48);
-        state = buildState(state.certs, base(), log);
-        updateServers();
-        log.debug('tls.ticket_key.rotated', {});
-      }, s.ticket_key_rotation);
+      rotation = setInterval(() => provider.rotateTicketKey(), s.ticket_key_rotation);
       rotation.unref();
       if (s.watch) {
         watcher = watchFiles(files.flatMap((f) => [f.cert, f.priv]), () => provider.reload(), { debounceMs: s.watch_debounce, pollMs: s.watch_poll_interval });
@@ -236,6 +281,7 @@ export const noTlsProvider: TlsProvider = {
   reload: () => ({ ok: false, error: 'no certificate configured' }),
   certificates: () => [],
   attachServer: () => { throw new Error('no certificate configured'); },
+  rotateTicketKey: () => {},
   challenges: new AcmeChallenges(() => ({})),
   start: () => {},
   close: () => {},

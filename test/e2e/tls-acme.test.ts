@@ -1,7 +1,7 @@
 // ACME (RFC 8555) against Let's Encrypt's test CA `pebble` on loopback: issuance with HTTP-01
 // (answered by the real `http` listener) and TLS-ALPN-01 (RFC 8737, answered by the real
 // implicit-TLS listener), renewal before expiry with the key kept (DANE), a failed renewal that
-// keeps the old certificate, and badNonce retries (pebble rejects 20% of good nonces here).
+// keeps the old certificate, and badNonce retries (pebble rejects 30% of good nonces here).
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -28,7 +28,7 @@ describe('ACME against pebble', { skip: missing }, () => {
       captureLogs: true,
     });
     dns = await startDnsStub();
-    pebble = await startPebble(srv.dataDir, { httpPort: srv.port('http'), tlsPort: srv.port('https'), dnsPort: dns.port, nonceReject: 20 });
+    pebble = await startPebble(srv.dataDir, { httpPort: srv.port('http'), tlsPort: srv.port('https'), dnsPort: dns.port, nonceReject: 30 });
   });
   after(async () => {
     for (const m of managers) await m.stop();

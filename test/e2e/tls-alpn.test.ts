@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
-import { createAlpnChallengeCertificate, createTlsProvider } from '../../src/tls/index.ts';
+import { alpnFor, createAlpnChallengeCertificate, createTlsProvider } from '../../src/tls/index.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { startUpgradeServer, tempDir, tlsSettings, writeCert } from './tls-support.ts';
 
-async function setup(t: import('node:test').TestContext) {
+async function setup(t: import('node:test').TestContext, req?: import('../../src/tls/index.ts').ServerOptionsRequest) {
   const dir = await tempDir();
   await writeCert(dir.dir, 'cert', ['mail.example.test']);
   const provider = createTlsProvider({ dataDir: dir.dir, settings: tlsSettings({ private_key: 'tls/cert.key' }) });
-  const server = await startUpgradeServer(provider);
+  const server = await startUpgradeServer(provider, req);
   t.after(async () => {
     provider.close();
     await server.close();
@@ -37,6 +37,13 @@ test('negotiates a mail protocol id, and refuses ids we do not speak (ALPACA)', 
   const { port } = await setup(t);
   assert.equal((await hello(port, { alpn: ['h2', 'imap'] })).alpn, 'imap');
   await assert.rejects(hello(port, { alpn: ['h2'] }), /no application protocol/);
+});
+
+test('a listener that names its protocol accepts only that id', async (t) => {
+  const { port } = await setup(t, { alpn: alpnFor('submission') });
+  assert.equal((await hello(port, { alpn: ['http/1.1', 'smtp'] })).alpn, 'smtp');
+  await assert.rejects(hello(port, { alpn: ['imap', 'http/1.1'] }), /no application protocol/);
+  assert.equal((await hello(port, { alpn: [] })).alpn, false, 'no ALPN offered, none negotiated');
 });
 
 test('refuses acme-tls/1 when no challenge is pending', async (t) => {

@@ -113,3 +113,50 @@ test('a running server reloads on ctx.tls.reload() (the SIGHUP path) without dro
   });
   assert.match(reply, /^HTTP\/1\.1 200/);
 });
+
+test('sessions resume across a certificate reload but not across a ticket key rotation', async (t) => {
+  const { dir, provider, server } = await setup(t);
+  const ticket = async () => {
+    const h = await handshake(server.port, { servername: 'mail.example.test' });
+    const session = await new Promise<Buffer>((r) => h.socket.once('session', r));
+    return { h, session };
+  };
+  const resumes = async (session: Buffer) => {
+    const h = await handshake(server.port, { servername: 'mail.example.test', session });
+    h.socket.end();
+    return h.reused;
+  };
+  const a = await ticket();
+  a.h.socket.end();
+  await replaceCert(dir, ['mail.example.test']);
+  assert.equal(provider.reload().ok, true);
+  assert.equal(await resumes(a.session), true, 'the ticket key survives a reload');
+  const b = await ticket();
+  provider.rotateTicketKey();
+  assert.equal(await resumes(b.session), false, 'a ticket sealed with the old key is not accepted');
+  assert.equal(await echo(b.h.socket, 'open\n'), 'open\n', 'the established session is untouched');
+  b.h.socket.end();
+  const c = await ticket();
+  c.h.socket.end();
+  assert.equal(await resumes(c.session), true, 'tickets under the new key resume');
+});
+
+test('a long-lived tls.Server passed to attachServer follows reloads, also for clients without SNI', async (t) => {
+  const { createServer } = await import('node:tls');
+  const { dir, provider } = await setup(t);
+  const server = createServer(provider.serverOptions(), (s) => s.end('hello\n'));
+  const detach = provider.attachServer(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    detach();
+    server.close();
+  });
+  const port = (server.address() as { port: number }).port;
+  const next = await replaceCert(dir, ['mail.example.test']);
+  assert.equal(provider.reload().ok, true);
+  for (const servername of [undefined, 'mail.example.test']) {
+    const h = await handshake(port, servername ? { servername } : {});
+    h.socket.destroy();
+    assert.equal(h.fingerprint, next, `SNI ${servername ?? 'absent'}`);
+  }
+});

@@ -121,3 +121,39 @@ describe('TLS through a real implicit-TLS listener', () => {
     assert.equal(body.protocol, 'TLSv1.3');
   });
 });
+
+describe('a listener with a certificate of its own', () => {
+  test('serves it by default, the [tls] certificate elsewhere, and SNI names on both', async (t) => {
+    const dir = await tempDir();
+    const own = await writeCert(dir.dir, 'own', ['submit.example.test']);
+    const other = await writeCert(dir.dir, 'other', ['imap.example.org']);
+    const abs = (p: string) => `${dir.dir}/${p}`;
+    const srv = await startTestServer({
+      listeners: [
+        { name: 'plain', protocol: 'http', tls: 'implicit' },
+        { name: 'own', protocol: 'http', tls: 'implicit', certificate: abs(own.certificate), private_key: abs(own.private_key) },
+      ],
+      config: { tls: { certificates: [{ certificate: abs(other.certificate), private_key: abs(other.private_key) }] } },
+    });
+    t.after(async () => {
+      await srv.close();
+      await dir.cleanup();
+    });
+    const { X509Certificate } = await import('node:crypto');
+    const mainFp = new X509Certificate(srv.certPem).fingerprint256;
+    const fp = async (listener: string, servername?: string) => {
+      const { connect } = await import('node:tls');
+      const s = connect({ host: '127.0.0.1', port: srv.port(listener), rejectUnauthorized: false, ...(servername ? { servername } : {}) });
+      await new Promise((r, j) => s.once('secureConnect', r).once('error', j));
+      const f = s.getPeerX509Certificate()!.fingerprint256;
+      s.destroy();
+      return f;
+    };
+    assert.equal(await fp('own'), own.fingerprint);
+    assert.equal(await fp('own', 'unknown.example'), own.fingerprint);
+    assert.equal(await fp('own', 'imap.example.org'), other.fingerprint);
+    assert.equal(await fp('own', 'mail.example.test'), mainFp);
+    assert.equal(await fp('plain'), mainFp);
+    assert.equal(await fp('plain', 'imap.example.org'), other.fingerprint);
+  });
+});

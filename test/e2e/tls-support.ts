@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, TLSSocket, type ConnectionOptions } from 'node:tls';
-import type { TlsProvider } from '../../src/tls/index.ts';
+import type { ServerOptionsRequest, TlsProvider } from '../../src/tls/index.ts';
 import { createSelfSigned } from '../../src/tls/index.ts';
 
 export type KeyType = 'ecdsa-p256' | 'rsa-2048';
@@ -32,10 +32,10 @@ export const tlsSettings = (over: Record<string, unknown> = {}) => ({
 });
 
 /** A plain TCP server that upgrades each connection to TLS like net/ does and answers "hello\n". */
-export async function startUpgradeServer(tls: TlsProvider): Promise<{ port: number; sockets: Set<TLSSocket>; close(): Promise<void> }> {
+export async function startUpgradeServer(tls: TlsProvider, req?: ServerOptionsRequest): Promise<{ port: number; sockets: Set<TLSSocket>; close(): Promise<void> }> {
   const sockets = new Set<TLSSocket>();
   const server: Server = createServer((raw: Socket) => {
-    const s = new TLSSocket(raw, { isServer: true, ...tls.serverOptions() });
+    const s = new TLSSocket(raw, { isServer: true, ...tls.serverOptions(req) });
     sockets.add(s);
     s.on('secure', () => s.write('hello\n'));
     s.on('data', (d) => s.write(d)); // echo, to prove an old session still works after a reload

@@ -63,6 +63,21 @@ export const auth = defineCommand({
     for (;;) {
       const step = await exchange.step(response);
       if (step.kind === 'success') {
+        if (step.data && step.data.length > 0) {
+          // RFC 4422 §4 item 6: SMTP's 235 carries no data, so additional data with success
+          // (SCRAM's server-final "v=") goes out as a 334 challenge answered with an empty line.
+          await s.send(reply(334, undefined, Buffer.from(step.data).toString('base64')));
+          const ack = await s.readLine();
+          if (ack === 'eof') return;
+          if (ack === 'timeout') {
+            await s.timedOut();
+            return;
+          }
+          if (ack === 'too-long' || ack.toString('latin1').trim() !== '') {
+            await s.send(reply(501, '5.0.0', 'Authentication aborted'));
+            return;
+          }
+        }
         s.account = step.account;
         s.log.info('smtp.auth.succeeded', { mechanism: exchange.mechanism, user: step.account.address });
         await s.send(reply(235, '2.7.0', 'Authentication successful'));
