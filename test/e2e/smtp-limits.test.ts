@@ -20,6 +20,8 @@ before(async () => {
       { name: 'tarpit', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', soft_error_limit: 1, error_delay: '200ms' } },
       { name: 'one', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', max_connections: 1 } },
       { name: 'denied', protocol: 'smtp', tls: 'none', deny: ['127.0.0.0/8'] },
+      { name: 'v6denied', protocol: 'smtp', tls: 'none', address: '[::1]:0', deny: ['::1/128'] },
+      { name: 'v6allowed', protocol: 'smtp', tls: 'none', address: '[::1]:0', allow: ['::1/128'], deny: ['2001:db8::/32'], limits: { greeting_delay: '0s' } },
     ],
     smtp: { max_received_headers: 5 },
   });
@@ -155,6 +157,14 @@ test('connection limits and deny rules answer with 421 4.7.0 / 554 5.7.1 before 
   const d = await SmtpWire.connect(server.port('denied'));
   assert.equal((await d.reply()).text, '554 5.7.1 mail.example.test Access denied');
   await d.closed();
+  // IPv6 rules, over ::1.
+  const v6 = await SmtpWire.connect(server.port('v6denied'), { host: '::1' });
+  assert.equal((await v6.reply()).text, '554 5.7.1 mail.example.test Access denied');
+  await v6.closed();
+  const ok6 = await SmtpWire.connect(server.port('v6allowed'), { host: '::1' });
+  assert.equal((await ok6.reply()).code, 220);
+  assert.match((await ok6.cmd('EHLO [IPv6:::1]')).text, /^250-mail\.example\.test greets \[IPv6:::1\]/);
+  ok6.end();
 });
 
 test('bare LF in DATA is rejected with 550 5.6.0 and nothing is delivered', async () => {

@@ -54,3 +54,13 @@ test('submission-tls: AUTH, sender check, relay for authenticated users, DSN sto
   assert.equal(bob.length, 1);
   assert.match(bob[0]!, /\(using TLSv1\.3 with cipher TLS_\w+\)\r\n\t\(authenticated user alice@example\.test\)\r\n\tby mail\.example\.test \(Postern\) with ESMTPSA id/);
 });
+
+test('mx-extensions: SMTPUTF8 paths, DSN parameters and BDAT on the MX', async () => {
+  const c = await SmtpWire.connect(server.port('mx'));
+  await c.play(transcript('mx-extensions.txt'));
+  const m = (await inbox(server, 'alice@example.test')).find((x) => x.includes('grüße'));
+  assert.ok(m, 'delivered');
+  assert.match(m, /^Return-Path: <jörg@xn--exmple-cua\.org>\r\n/);
+  assert.match(m, /with UTF8SMTP id/);
+  assert.ok(m.endsWith('Subject: grüße\r\n\r\nok\r\n'));
+});

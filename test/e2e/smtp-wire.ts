@@ -47,8 +47,9 @@ export class SmtpWire {
     for (const f of w) f();
   }
 
-  static async connect(port: number, opts: { tls?: { ca: string } } = {}): Promise<SmtpWire> {
-    const s = opts.tls ? tlsConnect({ port, host: '127.0.0.1', ca: opts.tls.ca, servername: 'localhost' }) : netConnect({ port, host: '127.0.0.1' });
+  static async connect(port: number, opts: { tls?: { ca: string }; host?: string } = {}): Promise<SmtpWire> {
+    const host = opts.host ?? '127.0.0.1';
+    const s = opts.tls ? tlsConnect({ port, host, ca: opts.tls.ca, servername: 'localhost' }) : netConnect({ port, host });
     await once(s, opts.tls ? 'secureConnect' : 'connect');
     return new SmtpWire(s);
   }
