@@ -110,3 +110,16 @@ test('sender login mismatch: own address, plus-address and owning alias pass; ot
   assert.equal((await a.cmd('MAIL FROM:<team@example.test>')).code, 250, 'alias with alice among its targets');
   a.end();
 });
+
+test('recipient_delimiter is configurable: "-" instead of "+"', async () => {
+  const s = await startSmtpServer({ smtp: { recipient_delimiter: '-' } });
+  try {
+    const c = await mx(s.port('mx'));
+    await c.cmd('MAIL FROM:<a@example.org>');
+    assert.equal((await c.cmd('RCPT TO:<alice-newsletters@example.test>')).code, 250);
+    assert.equal((await c.cmd('RCPT TO:<alice+newsletters@example.test>')).code, 550, '"+" is no longer a delimiter');
+    c.end();
+  } finally {
+    await s.close();
+  }
+});
