@@ -1,9 +1,9 @@
 // Group commit of local deliveries: deliveries that become ready together go to the store in one
 // transaction (Store.deliverMany), so concurrent sessions pay for one durable commit instead of
 // one each. A message announces itself (expect()) before its blob is fsynced; a ready delivery
-// waits — at most MAX_WAIT_MS, and only while others are fsyncing — for the announced ones still fsyncing, since their fsyncs usually
-// finish together. Each caller gets its own result, and only after the shared commit is durable:
-// the 250 of every session waits for it.
+// waits for the announced ones still fsyncing — at most MAX_WAIT_MS, and not at all when no one
+// else is — since their fsyncs usually finish together. Each caller gets its own result, and only
+// after the shared commit is durable: the 250 of every session waits for it.
 import type { BlobRef, Delivered, DeliveryTarget, Store } from '../store/index.ts';
 
 /** Most messages in one transaction: keeps the writer lock short. */
