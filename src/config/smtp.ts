@@ -13,7 +13,7 @@ export const smtpLimits = {
   error_delay: key(duration, { default: '1s', doc: 'Delay before each error reply once soft_error_limit is passed.' }),
   max_commands: key(count.min(1), { default: 10_000, doc: 'Commands in one session before "421 4.7.0 Too many commands" and a close.' }),
   max_junk_commands: key(count.min(1), { default: 100, doc: 'NOOP, RSET, VRFY and HELP commands between two accepted messages before "421 4.7.0" and a close.' }),
-  greeting_delay: key(duration, { default: '1s', doc: 'Pause before the 220 greeting; a client that sends anything before it gets "554 5.5.0" and is closed (pre-greeting talkers). "0s" greets at once.' }),
+  greeting_delay: key(duration, { default: '1s', doc: 'On smtp (MX) listeners, pause before the 220 greeting; a client that sends anything before it gets "554 5.5.0" and is closed (pre-greeting talkers). "0s" greets at once; submission listeners always greet at once.' }),
   greeting_timeout: key(duration, { default: '1m', doc: 'After the greeting, how long the client has to send its first command.' }),
   command_timeout: key(duration, { default: '5m', doc: 'How long to wait for the next command (RFC 5321 §4.5.3.2.7); then "421 4.4.2" and close.' }),
   data_timeout: key(duration, { default: '3m', doc: 'How long to wait for the next bytes of a DATA or BDAT message body; then "421 4.4.2" and close.' }),

@@ -398,7 +398,8 @@ export class Session {
 
   /** The greeting (RFC 5321 §4.3.1), after greeting_delay; a client that talks first is refused. */
   private async greet(): Promise<boolean> {
-    if (this.limits.greeting_delay > 0) {
+    // Like Postfix's postscreen, only on the MX: submission clients are known users.
+    if (this.limits.greeting_delay > 0 && !this.isSubmission) {
       this.socket.resume();
       await new Promise<void>((resolve) => {
         const done = () => {
