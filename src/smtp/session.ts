@@ -378,7 +378,7 @@ export class Session {
       }
       await this.waitClosed();
       this.detach(this.socket);
-      this.log.info('smtp.session.ended', { commands: this.commandCount, errors: this.errors, messages: this.messageCount, tls: this.tls?.version ?? null, auth: this.account?.address ?? null });
+      this.log.info('smtp.session.ended', { commands: this.commandCount, errors: this.errors, bodies: this.messageCount, tls: this.tls?.version ?? null, auth: this.account?.address ?? null });
     }
   }
 
