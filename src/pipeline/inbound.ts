@@ -5,6 +5,7 @@
 // recipients with their DSN parameters (RFC 3461). Only then may the protocol say 250.
 import type { Context } from '../context.ts';
 import type { BlobRef, DeliveryTarget, QueueRecipient, SpoolWriter } from '../store/index.ts';
+import { DeliveryBatcher } from './group-commit.ts';
 import { HeaderScanner } from './header-scanner.ts';
 import { localDeliveryPrefix, receivedHeader, type ReceivedInfo } from './received.ts';
 
@@ -48,16 +49,16 @@ export interface InboundMessage {
   abort(): Promise<void>;
 }
 
-/** Starts receiving one message. */
-export async function beginInbound(ctx: Context, env: InboundEnvelope): Promise<InboundMessage> {
+/** Bytes gathered before one write to the spool file. */
+const WRITE_BATCH = 64 * 1024;
+
+/**
+ * Starts receiving one message. `batcher` (one per protocol handler) gives group commit of local
+ * deliveries; without it each message commits on its own.
+ */
+export async function beginInbound(ctx: Context, env: InboundEnvelope, batcher?: DeliveryBatcher): Promise<InboundMessage> {
   const spool = await ctx.blobs.createSpool();
-  try {
-    await spool.write(Buffer.from(receivedHeader(env.received)));
-  } catch (err) {
-    await spool.abort();
-    throw err;
-  }
-  return new Inbound(ctx, env, spool);
+  return new Inbound(ctx, env, spool, Buffer.from(receivedHeader(env.received)), batcher);
 }
 
 class Inbound implements InboundMessage {
@@ -67,11 +68,19 @@ class Inbound implements InboundMessage {
   private readonly scanner = new HeaderScanner();
   private bytes = 0;
   private closed = false;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
 
-  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter) {
+  private readonly batcher: DeliveryBatcher | undefined;
+
+  constructor(ctx: Context, env: InboundEnvelope, spool: SpoolWriter, header: Buffer, batcher: DeliveryBatcher | undefined) {
     this.ctx = ctx;
+    this.batcher = batcher;
     this.env = env;
     this.spool = spool;
+    // Our Received header goes first in the shared blob; it is written with the first batch.
+    this.pending.push(header);
+    this.pendingBytes = header.length;
   }
 
   get size(): number {
@@ -81,7 +90,19 @@ class Inbound implements InboundMessage {
   async write(chunk: Uint8Array): Promise<void> {
     this.bytes += chunk.length;
     this.scanner.push(chunk);
-    await this.spool.write(chunk);
+    // Small pieces (a decoded DATA body arrives line by line) are gathered into larger writes:
+    // one file write per WRITE_BATCH bytes instead of one per line.
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH) await this.flushPending();
+  }
+
+  private async flushPending(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.spool.write(data);
   }
 
   private loopCheck(): string | undefined {
@@ -124,9 +145,21 @@ class Inbound implements InboundMessage {
       await this.spool.abort();
       return { kind: 'accepted', id: env.received.id, blob: null, delivered: 0, queueId: null };
     }
-    const blob = await this.spool.commit();
+    // Announced before the fsync, so deliveries of other sessions can wait for this one.
+    const ticket = targets.size > 0 ? this.batcher?.expect() : undefined;
+    let blob: BlobRef;
+    try {
+      await this.flushPending();
+      blob = await this.spool.commit();
+    } catch (err) {
+      ticket?.withdraw();
+      throw err;
+    }
     let delivered = 0;
-    if (targets.size > 0) delivered = (await this.ctx.store.deliver(blob, [...targets.values()], { internalDate: env.received.date })).length;
+    if (targets.size > 0) {
+      const opts = { internalDate: env.received.date };
+      delivered = (await (this.batcher ? this.batcher.deliver(blob, [...targets.values()], opts, ticket) : this.ctx.store.deliver(blob, [...targets.values()], opts))).length;
+    }
     let queueId: number | null = null;
     if (remote.size > 0) {
       queueId = await this.ctx.store.enqueue({
@@ -138,6 +171,7 @@ class Inbound implements InboundMessage {
 
   async abort(): Promise<void> {
     this.closed = true;
+    this.pending = [];
     await this.spool.abort();
   }
 }

@@ -3,6 +3,7 @@
 // limits; this runs one Session per connection.
 import type { Context } from '../context.ts';
 import type { ProtocolHandler, RefuseReason } from '../net/index.ts';
+import { DeliveryBatcher } from '../pipeline/index.ts';
 import { blockListOf } from '../policy/index.ts';
 import { commandTable } from './commands/index.ts';
 import { formatReply, reply } from './reply.ts';
@@ -20,7 +21,7 @@ export function refusalLine(reason: RefuseReason, hostname: string): string {
 }
 
 export function createSmtpHandler(ctx: Context): ProtocolHandler {
-  const shared: SessionShared = { ctx, commands: commandTable(), mynetworks: blockListOf(ctx.config.mynetworks) };
+  const shared: SessionShared = { ctx, commands: commandTable(), mynetworks: blockListOf(ctx.config.mynetworks), batcher: new DeliveryBatcher(ctx.store) };
   return {
     refusal: refusalLine,
     handle: (conn) => new Session(shared, conn).run(),

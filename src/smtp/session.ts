@@ -15,7 +15,7 @@ import type { Context } from '../context.ts';
 import { TempError, errorMessage } from '../errors/index.ts';
 import type { Connection } from '../net/index.ts';
 import type { Logger } from '../observe/index.ts';
-import type { InboundEnvelope, InboundMessage } from '../pipeline/index.ts';
+import type { DeliveryBatcher, InboundEnvelope, InboundMessage } from '../pipeline/index.ts';
 import type { AuthConnection } from '../sasl/index.ts';
 import type { Account } from '../store/index.ts';
 import type { Command } from './command.ts';
@@ -37,6 +37,8 @@ export interface SessionShared {
   ctx: Context;
   commands: ReadonlyMap<string, Command>;
   mynetworks: BlockList | null;
+  /** Group commit of local deliveries across this handler's sessions. */
+  batcher: DeliveryBatcher;
 }
 
 type WaitResult = 'data' | 'eof' | 'timeout' | 'shutdown';
@@ -281,7 +283,7 @@ export class Session {
       if (ev.kind === 'data') {
         if (!target) continue;
         try {
-          for (const c of ev.chunks) await target.write(c);
+          await target.write(ev.chunks.length === 1 ? ev.chunks[0]! : Buffer.concat(ev.chunks));
         } catch (err) {
           this.log.error('smtp.spool.write_failed', { err: errorMessage(err) });
           writeFailed = true;

@@ -81,6 +81,8 @@ export interface NewMessage {
 
 export interface DeliveryTarget { accountId: number; mailbox: string; prefix?: Uint8Array; flags?: string[] }
 export interface Delivered { accountId: number; mailboxId: number; uid: number; modseq: number }
+/** One message of a group commit (Store.deliverMany). */
+export interface DeliveryBatchItem { blob: BlobRef; targets: DeliveryTarget[]; opts?: { internalDate?: Date; structure?: unknown } }
 
 export interface QueueRecipient {
   address: string;
@@ -179,6 +181,11 @@ export interface Store {
   appendMessage(mailboxId: number, msg: NewMessage): Promise<Delivered>;
   /** Delivers one blob to several mailboxes atomically (all or none); durable when it resolves. */
   deliver(blob: BlobRef, targets: DeliveryTarget[], opts?: { internalDate?: Date; structure?: unknown }): Promise<Delivered[]>;
+  /**
+   * Group commit: several deliveries (one per message) in one transaction, so concurrent SMTP
+   * sessions share one durable commit; all or none. Results are in the order of `batch`.
+   */
+  deliverMany(batch: DeliveryBatchItem[]): Promise<Delivered[][]>;
   /** Messages of a mailbox in UID order, optionally from a UID on. */
   listMessages(mailboxId: number, opts?: { fromUid?: number; limit?: number }): Promise<MessageRecord[]>;
   getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined>;

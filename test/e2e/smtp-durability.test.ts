@@ -69,7 +69,7 @@ test('an unacknowledged message (client gone mid-DATA, RSET after BDAT) leaves n
     assert.equal((await server.ctx.store.listMessages(mb!.id)).length, 0);
     assert.equal((await server.ctx.store.listQueue()).length, 0);
     // The aborted spools are removed (the mid-DATA one when its session sees the close; stop waits for it).
-    await server.stop(2000);
+    await server.stop(10_000);
     assert.deepEqual(await readdir(join(server.dataDir, 'spool')), []);
   } finally {
     await server.close();

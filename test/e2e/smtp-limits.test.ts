@@ -11,9 +11,12 @@ before(async () => {
   server = await startSmtpServer({
     listeners: [
       { name: 'mx', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', error_delay: '0s', max_recipients: 3, max_message_bytes: 1000, max_line_bytes: 100, max_errors: 5, soft_error_limit: 100, max_commands: 30, max_junk_commands: 4 } },
-      { name: 'slow', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', greeting_timeout: '300ms', command_timeout: '300ms', data_timeout: '300ms' } },
-      { name: 'session', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', session_timeout: '400ms' } },
-      { name: 'pregreet', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '300ms' } },
+      // One timeout per listener, so a slow test machine can never trip the wrong one.
+      { name: 'slowgreet', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', greeting_timeout: '300ms' } },
+      { name: 'slowcmd', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', command_timeout: '300ms' } },
+      { name: 'slowdata', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', data_timeout: '300ms' } },
+      { name: 'session', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', session_timeout: '1s' } },
+      { name: 'pregreet', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '1s' } },
       { name: 'tarpit', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', soft_error_limit: 1, error_delay: '200ms' } },
       { name: 'one', protocol: 'smtp', tls: 'none', limits: { greeting_delay: '0s', max_connections: 1 } },
       { name: 'denied', protocol: 'smtp', tls: 'none', deny: ['127.0.0.0/8'] },
@@ -94,14 +97,14 @@ test('max_commands: the command after the limit gets 421', async () => {
 });
 
 test('greeting_timeout, command_timeout and data_timeout: 421 4.4.2 and close', async () => {
-  const a = await SmtpWire.connect(server.port('slow'));
+  const a = await SmtpWire.connect(server.port('slowgreet'));
   await a.reply();
   assert.match((await a.reply()).text, /^421 4\.4\.2 /);
   await a.closed();
-  const b = await ready('slow');
+  const b = await ready('slowcmd');
   assert.match((await b.reply()).text, /^421 4\.4\.2 /);
   await b.closed();
-  const c = await ready('slow');
+  const c = await ready('slowdata');
   await c.cmd('MAIL FROM:<a@example.org>');
   await c.cmd('RCPT TO:<alice@example.test>');
   await c.cmd('DATA');

@@ -54,7 +54,7 @@ export const bdat = defineCommand({
     if (state.kind === 'mail') {
       let message;
       try {
-        message = await beginInbound(s.ctx, s.envelopeOf(state.tx, state.helo));
+        message = await beginInbound(s.ctx, s.envelopeOf(state.tx, state.helo), s.shared.batcher);
       } catch (err) {
         s.state = { kind: 'ready', helo: state.helo };
         if (await drainChunk(s, null)) await s.send(reply(451, '4.3.0', 'Error: local error in processing, try again later'));

@@ -26,7 +26,7 @@ export const data = defineCommand({
       await s.send(reply(503, '5.5.1', 'Error: BODY=BINARYMIME requires BDAT'));
       return;
     }
-    const message = await beginInbound(s.ctx, s.envelopeOf(tx, state.helo));
+    const message = await beginInbound(s.ctx, s.envelopeOf(tx, state.helo), s.shared.batcher);
     s.state = { kind: 'ready', helo: state.helo };
     s.reader.startData(s.limits.max_message_bytes);
     await s.send(reply(354, undefined, 'End data with <CR><LF>.<CR><LF>'));

@@ -6,7 +6,12 @@ import { data } from './data.ts';
 import { ehlo, helo } from './ehlo.ts';
 import { mail } from './mail.ts';
 import { rcpt } from './rcpt.ts';
-import { help, noop, notImplemented, quit, rset, vrfy } from './simple.ts';
+import { help } from './help.ts';
+import { noop } from './noop.ts';
+import { notImplemented } from './not-implemented.ts';
+import { quit } from './quit.ts';
+import { rset } from './rset.ts';
+import { vrfy } from './vrfy.ts';
 import { starttls } from './starttls.ts';
 
 export function commandTable(): ReadonlyMap<string, Command> {

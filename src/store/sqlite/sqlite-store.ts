@@ -3,7 +3,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { UserError } from '../../errors/index.ts';
 import type {
-  Account, Alias, AppPassword, BlobRef, CopyResult, Delivered, DeliveryTarget, Domain, FlagOperation, FlagState, Mailbox, MailboxChange,
+  Account, Alias, AppPassword, BlobRef, CopyResult, Delivered, DeliveryBatchItem, DeliveryTarget, Domain, FlagOperation, FlagState, Mailbox, MailboxChange,
   MailboxChanges, MessageRecord, NewMessage, NewQueueMessage, QueuedMessage, Store,
 } from '../types.ts';
 import { systemFlags } from '../types.ts';
@@ -429,16 +429,22 @@ export class SqliteStore implements Store {
   }
 
   async deliver(blob: BlobRef, targets: DeliveryTarget[], opts: { internalDate?: Date; structure?: unknown } = {}): Promise<Delivered[]> {
-    const internalDate = opts.internalDate ?? this.now();
-    const out = this.tx(() => targets.map((t) => {
-      let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
-      if (!mb) {
-        mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
-          .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
-      }
-      return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
+    return (await this.deliverMany([{ blob, targets, opts }]))[0]!;
+  }
+
+  async deliverMany(batch: DeliveryBatchItem[]): Promise<Delivered[][]> {
+    const out = this.tx(() => batch.map(({ blob, targets, opts = {} }) => {
+      const internalDate = opts.internalDate ?? this.now();
+      return targets.map((t) => {
+        let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
+        if (!mb) {
+          mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
+            .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+        }
+        return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
+      });
     }));
-    for (const d of out) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    for (const d of out.flat()) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
     return out;
   }
 
