@@ -3,7 +3,7 @@
 import type { Context } from '../context.ts';
 import type { Connection, ProtocolHandler, RefuseReason } from '../net/index.ts';
 import { imapLimitsOf } from './limits.ts';
-import { ImapSession, type AccountSessions } from './session.ts';
+import { ImapSession, type AccountSessions, type RecentClaims } from './session.ts';
 
 const reasons: Record<RefuseReason, string> = {
   denied: 'Access denied',
@@ -15,11 +15,12 @@ const reasons: Record<RefuseReason, string> = {
 
 export function createImapHandler(ctx: Context): ProtocolHandler {
   const accountSessions: AccountSessions = new Map();
+  const recentClaims: RecentClaims = new Map();
   return {
     // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
     refusal: (reason) => `* BYE [UNAVAILABLE] ${reasons[reason]}\r\n`,
     async handle(conn: Connection) {
-      const session = new ImapSession(ctx, conn, imapLimitsOf(ctx.config, conn.listener), accountSessions);
+      const session = new ImapSession(ctx, conn, imapLimitsOf(ctx.config, conn.listener), accountSessions, recentClaims);
       await session.run();
     },
   };

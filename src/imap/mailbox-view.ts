@@ -7,7 +7,7 @@ import type { Mailbox, Store } from '../store/index.ts';
 import { formatSequenceSet, inSequenceSet, type SequenceSet } from './args.ts';
 import { ImapNo } from './errors.ts';
 import type { ImapSession } from './session.ts';
-import { formatFlags } from './flags.ts';
+import { formatFlags, systemFlagNames } from './flags.ts';
 
 export class MailboxView {
   mailbox: Mailbox;
@@ -20,6 +20,10 @@ export class MailboxView {
   private readonly pendingExpunge = new Set<number>();
   /** MODSEQs of this session's own STOREs, already answered by the STORE itself. */
   readonly ownModseqs = new Set<number>();
+  /** Keywords announced in the FLAGS response (RFC 9051 §7.3.5: every keyword in use is listed). */
+  readonly keywords = new Set<string>();
+  /** UIDs that are \Recent in this session (RFC 3501 §2.3.2). */
+  readonly recent = new Set<number>();
   /** RFC 5182 SEARCHRES: the UIDs saved by the last SEARCH … RETURN (SAVE). */
   saved: number[] = [];
 
@@ -28,6 +32,49 @@ export class MailboxView {
     this.uids = uids;
     this.readOnly = readOnly;
     this.modseq = mailbox.highestModseq;
+  }
+
+  /** Claims \Recent for new UIDs nobody has seen yet (read-only sessions never claim). */
+  /** Claims are per mailbox incarnation: a re-created mailbox may reuse the row id. */
+  static claimKey(mailboxId: number, uidValidity: number): string {
+    return `${mailboxId}:${uidValidity}`;
+  }
+
+  claimRecent(claims: Map<string, number>, uids: readonly number[]): void {
+    if (uids.length === 0) return;
+    const key = MailboxView.claimKey(this.mailbox.id, this.mailbox.uidValidity);
+    const mark = claims.get(key) ?? 0;
+    let top = mark;
+    for (const u of uids) {
+      if (u > mark) {
+        this.recent.add(u);
+        if (u > top) top = u;
+      }
+    }
+    // A read-only session sees \Recent without taking it from the next read-write one.
+    if (top > mark && !this.readOnly) claims.set(key, top);
+  }
+
+  /** Flags as this session shows them: \Recent added for IMAP4rev1 sessions. */
+  flagsOf(uid: number, flags: readonly string[], rev2: boolean): string[] {
+    return !rev2 && this.recent.has(uid) ? [...flags, '\\Recent'] : [...flags];
+  }
+
+  /** The FLAGS / PERMANENTFLAGS lines for the current keyword set. */
+  flagsLines(): string[] {
+    const all = [...systemFlagNames, ...this.keywords];
+    return [`FLAGS ${formatFlags(all)}`, `OK [PERMANENTFLAGS ${this.readOnly ? '()' : formatFlags([...all, '\\*'])}] Flags permitted`];
+  }
+
+  /** Sends FLAGS again when these flags hold a keyword the client has not been told of. */
+  announceKeywords(s: ImapSession, flags: readonly string[]): void {
+    let fresh = false;
+    for (const f of flags) {
+      if (f.startsWith('\\') || this.keywords.has(f)) continue;
+      this.keywords.add(f);
+      fresh = true;
+    }
+    if (fresh) for (const l of this.flagsLines()) s.untagged(l);
   }
 
   get exists(): number {
@@ -95,12 +142,14 @@ export class MailboxView {
         s.untagged(`VANISHED ${formatSequenceSet(gone)}`);
         const set = this.pendingExpunge;
         this.uids = this.uids.filter((u) => !set.has(u));
+        for (const u of set) this.recent.delete(u);
       } else {
         // Highest sequence number first, so each number is valid when it is sent.
         for (let i = gone.length - 1; i >= 0; i--) {
           const seq = this.seqOf(gone[i]!);
           if (seq === 0) continue;
           this.uids.splice(seq - 1, 1);
+          this.recent.delete(gone[i]!);
           s.untagged(`${seq} EXPUNGE`);
         }
       }
@@ -108,30 +157,34 @@ export class MailboxView {
     }
     const last = this.uids.length > 0 ? this.uids[this.uids.length - 1]! : 0;
     let added = false;
+    const fresh: number[] = [];
     const flagLines: string[] = [];
     for (const c of ch.changed) {
       if (c.uid > last) {
+        this.announceKeywords(s, c.flags);
         this.uids.push(c.uid);
+        fresh.push(c.uid);
         added = true;
         continue;
       }
       if (this.ownModseqs.has(c.modseq)) continue;
       const seq = this.seqOf(c.uid);
       if (seq === 0 || this.pendingExpunge.has(c.uid)) continue;
-      const parts = [`FLAGS ${formatFlags(c.flags)}`];
+      this.announceKeywords(s, c.flags);
+      const parts = [`FLAGS ${formatFlags(this.flagsOf(c.uid, c.flags, s.isImap4rev2))}`];
       if (s.enabled.size > 0 || s.qresync) parts.push(`UID ${c.uid}`);
       if (s.condstore) parts.push(`MODSEQ (${c.modseq})`);
       flagLines.push(`${seq} FETCH (${parts.join(' ')})`);
     }
     if (added) {
       s.untagged(`${this.uids.length} EXISTS`);
-      // RFC 3501 §7.3.2: IMAP4rev1 clients expect RECENT; \Recent is not kept, so it is 0.
-      if (!s.isImap4rev2) s.untagged('0 RECENT');
+      this.claimRecent(s.recentClaims, fresh);
+      // RFC 3501 §7.3.2: RECENT accompanies EXISTS for IMAP4rev1 sessions.
+      if (!s.isImap4rev2) s.untagged(`${this.recent.size} RECENT`);
     }
     for (const l of flagLines) s.untagged(l);
-    // Changes held back (expunges not yet allowed) keep the MODSEQ from advancing past them.
-    if (this.pendingExpunge.size === 0 || opts.expunge) this.modseq = ch.highestModseq;
-    else this.modseq = ch.highestModseq;
+    // Expunges held back stay in pendingExpunge, so the MODSEQ may advance past them.
+    this.modseq = ch.highestModseq;
     this.ownModseqs.clear();
   }
 }

@@ -2,18 +2,28 @@
 // its per-copy prefix followed by its blob; offsets here are over that whole. The MIME structure
 // is parsed on first need (SMTP does not parse MIME) and saved, so later requests read only the
 // byte ranges they ask for (RFC 9051 §6.4.5 partial fetch).
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Context } from '../context.ts';
 import { parseMime, type MimePart } from '../mime/index.ts';
 import type { MessageRecord } from '../store/index.ts';
+
+/** Ranges up to this size are read synchronously. */
+const SYNC_READ_MAX = 64 * 1024;
+
+/** Structures parsed during one command, saved together at its end (one transaction, one fsync). */
+export type StructureSink = { messageId: number; structure: unknown }[];
 
 export class MessageSource {
   private readonly ctx: Context;
   readonly msg: MessageRecord;
   private root: MimePart | undefined;
+  private readonly sink: StructureSink | undefined;
 
-  constructor(ctx: Context, msg: MessageRecord) {
+  constructor(ctx: Context, msg: MessageRecord, sink?: StructureSink) {
     this.ctx = ctx;
     this.msg = msg;
+    this.sink = sink;
     if (msg.structure && typeof msg.structure === 'object' && 'bodyStart' in (msg.structure as object)) this.root = msg.structure as MimePart;
   }
 
@@ -30,7 +40,38 @@ export class MessageSource {
     if (start < p.length) parts.push(Buffer.from(p.subarray(start, Math.min(end, p.length))));
     const bs = Math.max(0, start - p.length);
     const be = end - p.length;
-    if (be > bs) parts.push(await this.ctx.blobs.read(this.msg.blobHash, bs, be));
+    if (be > bs && be - bs <= SYNC_READ_MAX) {
+      // Small ranges (headers, single parts) are one positioned read from the page cache; doing it
+      // synchronously costs microseconds, where a thread-pool round trip per message costs far more.
+      const fd = openSync(this.ctx.blobs.path(this.msg.blobHash), 'r');
+      try {
+        const buf = Buffer.allocUnsafe(be - bs);
+        let got = 0;
+        while (got < buf.length) {
+          const n = readSync(fd, buf, got, buf.length - got, bs + got);
+          if (n === 0) break;
+          got += n;
+        }
+        parts.push(got === buf.length ? buf : buf.subarray(0, got));
+      } finally {
+        closeSync(fd);
+      }
+    } else if (be > bs) {
+      // One positioned read instead of a stream: most reads are a header or one part.
+      const fh = await open(this.ctx.blobs.path(this.msg.blobHash), 'r');
+      try {
+        const buf = Buffer.allocUnsafe(be - bs);
+        let got = 0;
+        while (got < buf.length) {
+          const { bytesRead } = await fh.read(buf, got, buf.length - got, bs + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        parts.push(got === buf.length ? buf : buf.subarray(0, got));
+      } finally {
+        await fh.close();
+      }
+    }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
@@ -42,9 +83,10 @@ export class MessageSource {
 
   async structure(): Promise<MimePart> {
     if (this.root) return this.root;
-    const root = await parseMime(this.stream());
+    const root = await parseMime(this.msg.size <= 1 << 20 ? await this.read(0, this.msg.size) : this.stream());
     this.root = root;
-    await this.ctx.store.saveStructure(this.msg.id, root);
+    if (this.sink) this.sink.push({ messageId: this.msg.id, structure: root });
+    else await this.ctx.store.saveStructure(this.msg.id, root);
     return root;
   }
 }

@@ -3,7 +3,7 @@
 // header and body keys read the MIME structure and decode (transfer encoding, charset) on demand.
 import type { ArgReader, SequenceSet } from './args.ts';
 import { ParseError } from './args.ts';
-import { createBodyDecoder, decodeCharset, decodeEncodedWords, knownEncodings, type MimePart } from '../mime/index.ts';
+import { createBodyDecoder, decodeCharset, decodeEncodedWords, knownEncodings, parseAddressList, type MimePart } from '../mime/index.ts';
 import type { MessageSource } from './message-source.ts';
 import { parseSearchDate } from './fetch-items.ts';
 import { canonicalFlag } from './flags.ts';
@@ -128,6 +128,8 @@ export interface SearchSubject {
   /** Resolves a sequence set to UIDs for this mailbox. */
   inSet(set: SequenceSet, uid: boolean, seq: number, msgUid: number): boolean;
   now: number;
+  /** Whether the message is \Recent in this session. */
+  recent: boolean;
 }
 
 /** Case-insensitive substring match (RFC 9051 §6.4.4 "case-insensitive"). */
@@ -171,9 +173,10 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
   switch (k.k) {
     case 'all': return true;
     case 'flag': return msg.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase()) === k.set;
-    case 'new': return false;
-    case 'recent': return false;
-    case 'old': return true;
+    // RFC 3501 §6.4.4: NEW = RECENT UNSEEN, OLD = NOT RECENT.
+    case 'new': return m.recent && !msg.flags.includes('\\Seen');
+    case 'recent': return m.recent;
+    case 'old': return !m.recent;
     case 'size': return k.op === 'larger' ? msg.size > k.n : msg.size < k.n;
     case 'age': {
       const age = (m.now - msg.internalDate.getTime()) / 1000;
@@ -193,7 +196,10 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
       else {
         const root = await m.src.structure();
         const v = headerText(root, 'date')[0];
-        const parsed = v ? Date.parse(v.replace(/\([^)]*\)/g, '').trim()) : NaN;
+        // RFC 9051 §6.4.4: SENT* compare the date of the Date header, in its own time zone.
+        const dm = v ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(v) : null;
+        const day = dm ? parseSearchDate(`${dm[1]}-${dm[2]}-${dm[3]!.length === 2 ? '20' + dm[3] : dm[3]}`) : undefined;
+        const parsed = day ? day.getTime() : v ? Date.parse(v.replace(/\([^)]*\)/g, '').trim()) : NaN;
         if (Number.isNaN(parsed)) return false;
         t = parsed;
       }
@@ -203,6 +209,12 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
     case 'header': {
       const root = await m.src.structure();
       const values = headerText(root, k.field);
+      if (['from', 'to', 'cc', 'bcc', 'sender', 'reply-to'].includes(k.field)) {
+        // Addresses also match in their normalized form (comments and spacing removed).
+        for (const v of headerText(root, k.field)) {
+          for (const a of parseAddressList(v)) values.push(`${a.name ? decodeEncodedWords(a.name) + ' ' : ''}<${a.mailbox ?? ''}@${a.host ?? ''}>`);
+        }
+      }
       // RFC 9051 §6.4.4: HEADER with an empty string matches every message that has the field.
       if (k.value === '') return values.length > 0;
       return values.some((v) => contains(v, k.value));

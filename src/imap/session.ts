@@ -16,6 +16,7 @@ import { capabilities } from './capabilities.ts';
 import type { MailboxView } from './mailbox-view.ts';
 import type { ImapLimits } from './limits.ts';
 import { ImapNo } from './errors.ts';
+import type { StructureSink } from './message-source.ts';
 
 export type SessionState =
   | { kind: 'not-authenticated' }
@@ -27,6 +28,12 @@ export type StateKind = SessionState['kind'];
 
 /** Per-account session counts, shared by every IMAP listener of one server. */
 export type AccountSessions = Map<number, number>;
+
+/**
+ * RFC 3501 §2.3.2 \Recent: the first session to see a message gets it. Per mailbox, the highest UID
+ * some session has claimed; kept in memory (after a restart, nothing is recent), as allowed.
+ */
+export type RecentClaims = Map<string, number>;
 
 export class ImapSession {
   readonly ctx: Context;
@@ -46,6 +53,8 @@ export class ImapSession {
   private closed = false;
   private wake: (() => void) | undefined;
   private unwatch: (() => void) | undefined;
+  /** MIME structures parsed during the running command, saved together (flushStructures). */
+  readonly structures: StructureSink = [];
   /** Set by the store's change feed when the selected mailbox changed. */
   mailboxDirty = false;
   private idleWaiter: (() => void) | undefined;
@@ -54,7 +63,10 @@ export class ImapSession {
   private countedAccount: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions) {
+  readonly recentClaims: RecentClaims;
+
+  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map()) {
+    this.recentClaims = recentClaims;
     this.ctx = ctx;
     this.conn = conn;
     this.limits = limits;
@@ -108,15 +120,31 @@ export class ImapSession {
 
   // ---- output
 
+  /** Responses are gathered and written in large pieces (one syscall for many FETCH lines). */
+  private out: Uint8Array[] = [];
+  private outBytes = 0;
+
   write(data: string | Uint8Array): void {
     if (this.closed) return;
     const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.out.push(b);
+    this.outBytes += b.length;
+    if (this.outBytes >= 64 * 1024) this.sendOut();
+  }
+
+  private sendOut(): void {
+    if (this.outBytes === 0) return;
+    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
     if (this.deflate) this.deflate.write(b);
     else this.socket.write(b);
   }
 
   /** Waits until the socket has room again (backpressure for large FETCH responses). */
   async drain(): Promise<void> {
+    if (this.outBytes < 16 * 1024) return;
+    this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
     const w = this.socket;
     if (!w.writableNeedDrain || this.closed) return;
@@ -131,7 +159,9 @@ export class ImapSession {
     });
   }
 
+  /** Sends everything written so far. */
   flush(): void {
+    this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
   }
 
@@ -140,7 +170,22 @@ export class ImapSession {
   }
 
   tagged(tag: string, status: 'OK' | 'NO' | 'BAD', text: string): void {
+    if (status === 'OK' && this.okCode && !text.startsWith('[')) text = `[${this.okCode}] ${text}`;
+    this.okCode = undefined;
     this.write(`${tag} ${status} ${text}\r\n`);
+  }
+
+  /** A response code for the tagged OK of the running command. */
+  private okCode: string | undefined;
+
+  /**
+   * Turns CONDSTORE on by use (RFC 7162 §3.1): the first such command in a selected mailbox
+   * reports HIGHESTMODSEQ in its tagged OK.
+   */
+  enableCondstore(): void {
+    if (this.condstore) return;
+    this.enabled.add('CONDSTORE');
+    if (this.state.kind === 'selected') this.untagged(`OK [HIGHESTMODSEQ ${this.state.view.modseq}] Highest`);
   }
 
   // ---- input
@@ -207,6 +252,7 @@ export class ImapSession {
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     if (this.deflate) {
       this.deflate.end(() => this.socket.end());
@@ -389,7 +435,21 @@ export class ImapSession {
     }
   }
 
+  /** Saves the structures parsed so far in one transaction. */
+  async flushStructures(): Promise<void> {
+    if (this.structures.length === 0) return;
+    await this.ctx.store.saveStructures(this.structures.splice(0));
+  }
+
   private async execute(bytes: Buffer): Promise<void> {
+    try {
+      await this.executeCommand(bytes);
+    } finally {
+      await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
+    }
+  }
+
+  private async executeCommand(bytes: Buffer): Promise<void> {
     const r = new ArgReader(bytes, this.argLimits);
     let tag: string;
     try {

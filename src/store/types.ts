@@ -210,6 +210,8 @@ export interface Store {
   moveMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult>;
   /** Saves a lazily computed MIME structure (src/mime) of a message. */
   saveStructure(messageId: number, structure: unknown): Promise<void>;
+  /** Saves several lazily computed MIME structures in one transaction. */
+  saveStructures(items: readonly { messageId: number; structure: unknown }[]): Promise<void>;
 
   // Outbound queue
   enqueue(msg: NewQueueMessage): Promise<number>;

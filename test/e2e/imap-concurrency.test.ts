@@ -42,7 +42,7 @@ test('IDLE sees appends, flag changes and expunges from another session and from
 
   await a.cmd('a2', 'SELECT Shared');
   await a.cmd('a3', 'STORE 1 +FLAGS (\\Flagged)');
-  assert.equal((await waitFor(b, /FETCH/)).at(-1), '* 1 FETCH (FLAGS (\\Flagged))');
+  assert.equal((await waitFor(b, /FETCH/)).at(-1), '* 1 FETCH (FLAGS (\\Flagged \\Recent))');
 
   await a.cmd('a4', 'STORE 1 +FLAGS (\\Deleted)');
   await a.cmd('a5', 'EXPUNGE');

@@ -176,7 +176,7 @@ test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`
   S: c OK [APPENDUID {*} 2] APPEND completed
   C: d SELECT INBOX
   S: * 2 EXISTS
-  S: * 0 RECENT
+  S: * 2 RECENT
   S: * FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)
   S: * OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft \\*)] Flags permitted
   S: * OK [UIDVALIDITY {*}] UIDs valid
@@ -185,15 +185,17 @@ test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`
   S: * OK [UNSEEN 2] First unseen
   S: d OK [READ-WRITE] SELECT completed
   C: e FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)
-  S: * 1 FETCH (UID 1 FLAGS (\\Seen) RFC822.SIZE 96 INTERNALDATE "01-Feb-2024 09:00:00 +0000")
-  S: * 2 FETCH (UID 2 FLAGS () RFC822.SIZE 64 INTERNALDATE {*})
+  S: * 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) RFC822.SIZE 96 INTERNALDATE "01-Feb-2024 09:00:00 +0000")
+  S: * 2 FETCH (UID 2 FLAGS (\\Recent) RFC822.SIZE 64 INTERNALDATE {*})
   S: e OK FETCH completed
   C: f FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY[TEXT]<0.7>)
-  S: * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\\r\\nSubject: second one\\r\\n\\r\\n BODY[TEXT]<0> {7}\\r\\nAnother FLAGS (\\Seen))
+  S: * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {23}\\r\\nSubject: second one\\r\\n\\r\\n BODY[TEXT]<0> {7}\\r\\nAnother FLAGS (\\Seen \\Recent))
   S: f OK FETCH completed
   C: g STORE 1:2 +FLAGS (\\Flagged $Important)
-  S: * 1 FETCH (FLAGS (\\Seen \\Flagged $Important))
-  S: * 2 FETCH (FLAGS (\\Seen \\Flagged $Important))
+  S: * FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Important)
+  S: * OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Important \\*)] Flags permitted
+  S: * 1 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
+  S: * 2 FETCH (FLAGS (\\Seen \\Flagged $Important \\Recent))
   S: g OK STORE completed
   C: h UID STORE 2 -FLAGS.SILENT (\\Flagged)
   S: h OK UID STORE completed
@@ -246,7 +248,7 @@ test('CONDSTORE and QRESYNC', () => play(`
   S: e OK ENABLE completed
   C: f SELECT Sync
   S: * 2 EXISTS
-  S: * 0 RECENT
+  S: * 2 RECENT
   S: * FLAGS {*}
   S: * OK [PERMANENTFLAGS {*}
   S: * OK [UIDVALIDITY {*}
@@ -255,13 +257,13 @@ test('CONDSTORE and QRESYNC', () => play(`
   S: * OK [UNSEEN 1] First unseen
   S: f OK [READ-WRITE] SELECT completed
   C: g STORE 1 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)
-  S: * 1 FETCH (FLAGS (\\Seen) MODSEQ (4))
+  S: * 1 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (4))
   S: g OK STORE completed
   C: h STORE 1:2 (UNCHANGEDSINCE 3) +FLAGS (\\Answered)
-  S: * 2 FETCH (FLAGS (\\Answered) MODSEQ (5))
+  S: * 2 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (5))
   S: h OK [MODIFIED 1] Conditional STORE failed for some messages
   C: i FETCH 1:* (FLAGS) (CHANGEDSINCE 4)
-  S: * 2 FETCH (FLAGS (\\Answered) MODSEQ (5))
+  S: * 2 FETCH (FLAGS (\\Answered \\Recent) MODSEQ (5))
   S: i OK FETCH completed
   C: j UID STORE 1 +FLAGS.SILENT (\\Deleted)
   S: j OK UID STORE completed
@@ -347,4 +349,69 @@ test('LOGINDISABLED and STARTTLS on a listener without plaintext auth', async ()
   } finally {
     await s2.server.close();
   }
+});
+
+test('extensions: BINARY, SEARCHRES, WITHIN, ID, QUOTA with OVERQUOTA on APPEND', async () => {
+  await srv.server.ctx.directory.createUser('quota@example.test', 'secret-quota', { quotaBytes: 2048 });
+  const qp = Buffer.from('Hello =C3=BC').toString();
+  await play(`
+    S: * OK {*}
+    C: a LOGIN quota@example.test secret-quota
+    S: a OK {*}
+    C: b ID ("name" "test")
+    S: * ID ("name" "Postern" "vendor" "Postern")
+    S: b OK ID completed
+    C: c APPEND INBOX {+}\\r\\nSubject: bin\\r\\nContent-Type: text/plain; charset=utf-8\\r\\nContent-Transfer-Encoding: quoted-printable\\r\\n\\r\\n${qp}\\r\\n
+    S: c OK [APPENDUID {*} 1] APPEND completed
+    C: d GETQUOTAROOT INBOX
+    S: * QUOTAROOT INBOX ""
+    S: * QUOTA "" (STORAGE 1 2)
+    S: d OK GETQUOTAROOT completed
+    C: e APPEND INBOX {+}\\r\\n${'x'.repeat(2100)}\\r\\n
+    S: e NO [OVERQUOTA] Quota exceeded
+    C: f SELECT INBOX
+    S: * 1 EXISTS
+    S: * 1 RECENT
+    S: * FLAGS {*}
+    S: * OK [PERMANENTFLAGS {*}
+    S: * OK [UIDVALIDITY {*}
+    S: * OK [UIDNEXT 2] {*}
+    S: * OK [HIGHESTMODSEQ {*}
+    S: * OK [UNSEEN 1] {*}
+    S: f OK [READ-WRITE] SELECT completed
+    C: g FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])
+    S: * 1 FETCH (BINARY.SIZE[1] 10 BINARY[1] {10}\\r\\nHello ü\\r\\n)
+    S: g OK FETCH completed
+    C: h SEARCH RETURN (SAVE) YOUNGER 3600
+    S: h OK SEARCH completed
+    C: i FETCH $ (UID)
+    S: * 1 FETCH (UID 1)
+    S: i OK FETCH completed
+    C: j SEARCH OLDER 3600
+    S: * SEARCH
+    S: j OK SEARCH completed
+  `);
+});
+
+test('COMPRESS=DEFLATE: both directions deflated after the tagged OK', async () => {
+  const { createDeflateRaw, createInflateRaw, constants } = await import('node:zlib');
+  const c = await RawImap.open(srv.port);
+  await c.line();
+  await c.cmd('a', 'LOGIN alice@example.test secret-alice');
+  assert.equal((await c.cmd('b', 'COMPRESS DEFLATE')).at(-1), 'b OK DEFLATE active');
+  const deflate = createDeflateRaw();
+  const inflate = createInflateRaw();
+  deflate.on('data', (d: Buffer) => c.socket.write(d));
+  c.socket.removeAllListeners('data');
+  let text = '';
+  const done = new Promise<void>((resolve) => inflate.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    if (text.includes('c OK')) resolve();
+  }));
+  c.socket.on('data', (d: Buffer) => inflate.write(d));
+  deflate.write('c NOOP\r\n');
+  deflate.flush(constants.Z_SYNC_FLUSH);
+  await done;
+  assert.match(text, /c OK NOOP completed/);
+  c.close();
 });

@@ -1,5 +1,6 @@
 // RFC 9051 §6.3.12 APPEND with RFC 3502 MULTIAPPEND, RFC 4315 APPENDUID, RFC 3516 literal8,
 // RFC 7889 APPENDLIMIT (the literal limit; the framer answers TOOBIG) and RFC 9208 quota.
+import { parseMime } from '../../mime/index.ts';
 import { ParseError } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import { canonicalFlag, isStorableFlag } from '../flags.ts';
@@ -54,10 +55,15 @@ export const append = defineCommand({
     const uids: number[] = [];
     for (const m of a.messages) {
       const blob = await s.ctx.blobs.put(m.bytes);
-      const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now() });
+      // The MIME structure is recorded now, while the bytes are at hand (src/mime).
+      const structure = await parseMime(m.bytes);
+      const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now(), structure });
       uids.push(d.uid);
     }
-    if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) await syncSelected(s, true);
+    if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) {
+      s.state.view.announceKeywords(s, a.messages.flatMap((m) => m.flags));
+      await syncSelected(s, true);
+    }
     s.tagged(tag, 'OK', `[APPENDUID ${mb.uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
   },
 });

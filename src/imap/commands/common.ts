@@ -2,7 +2,6 @@
 // the selected view, and the sync that ends most commands.
 import type { Account, Mailbox } from '../../store/index.ts';
 import type { ArgReader } from '../args.ts';
-import { ParseError } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import type { MailboxView } from '../mailbox-view.ts';
 import { decodeMutf7, encodeMutf7 } from '../mutf7.ts';
@@ -17,9 +16,8 @@ export function readMailboxName(r: ArgReader, s: ImapSession): string {
 export function decodeName(raw: string, s: ImapSession): string {
   let name = raw;
   if (!s.utf8) {
-    const d = decodeMutf7(raw);
-    if (d === undefined) throw new ParseError(`Mailbox name "${raw}" is not valid modified UTF-7`);
-    name = d;
+    // A name that is not valid modified UTF-7 is taken as it is (it then names no mailbox), as Dovecot does.
+    name = decodeMutf7(raw) ?? raw;
   }
   // RFC 9051 §5.1: INBOX is case-insensitive.
   if (/^inbox$/i.test(name)) return 'INBOX';

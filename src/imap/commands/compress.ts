@@ -13,6 +13,7 @@ export const compress = defineCommand({
     if (algo !== 'DEFLATE') throw new ImapNo(`Unknown compression ${algo}`, undefined, 'BAD');
     if (s.compressed) throw new ImapNo('Compression is already active', 'COMPRESSIONACTIVE');
     s.tagged(tag, 'OK', 'DEFLATE active');
+    s.flush();
     s.startCompression();
   },
 });

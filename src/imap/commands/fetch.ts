@@ -47,7 +47,7 @@ function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs 
 
 /** Renders one message's FETCH response pieces (strings and raw literals). */
 async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchItem[], uid: boolean, flags: string[]): Promise<(string | Uint8Array)[]> {
-  const src = new MessageSource(s.ctx, msg);
+  const src = new MessageSource(s.ctx, msg, s.structures);
   const out: (string | Uint8Array)[] = [];
   const opts = { utf8: s.utf8 };
   const seen = new Set<string>();
@@ -63,7 +63,7 @@ async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchIte
     if (out.length > 0) add(' ');
     switch (it.kind) {
       case 'UID': add(`UID ${msg.uid}`); break;
-      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break;
+      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break; // \Recent already added by the caller
       case 'INTERNALDATE': add(`INTERNALDATE ${formatInternalDate(msg.internalDate)}`); break;
       case 'RFC822.SIZE': add(`RFC822.SIZE ${msg.size}`); break;
       case 'MODSEQ': add(`MODSEQ (${msg.modseq})`); break;
@@ -109,10 +109,10 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
   const uids = view.resolve(a.set, uid);
   let items = a.items;
   if (a.changedSince !== null) {
-    s.enabled.add('CONDSTORE');
+    s.enableCondstore();
     if (!items.some((i) => i.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
   }
-  if (items.some((i) => i.kind === 'MODSEQ')) s.enabled.add('CONDSTORE');
+  if (items.some((i) => i.kind === 'MODSEQ')) s.enableCondstore();
   if (a.vanished) {
     if (!s.qresync) throw new ImapNo('Enable QRESYNC first', undefined, 'BAD');
     // RFC 7162 §3.2.6: expunged UIDs of the set, since CHANGEDSINCE.
@@ -143,7 +143,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
       try {
-        const pieces = await renderMessage(s, msg, withFlags, uid, flags);
+        const pieces = await renderMessage(s, msg, withFlags, uid, view.flagsOf(msg.uid, flags, s.isImap4rev2));
         s.write(`* ${seq} FETCH (`);
         for (const p of pieces) s.write(p);
         s.write(')\r\n');
@@ -153,6 +153,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
       }
       await s.drain();
     }
+    await s.flushStructures();
   }
   await syncSelected(s, uid);
   if (failure) throw failure;

@@ -20,6 +20,7 @@ import { check, noop } from './noop.ts';
 import { getquota, getquotaroot, setquota } from './quota.ts';
 import { rename } from './rename.ts';
 import { search, uidSearch } from './search.ts';
+import { sort, thread, uidSort, uidThread } from './sort.ts';
 import { examine, select } from './select.ts';
 import { starttls } from './starttls.ts';
 import { status } from './status.ts';
@@ -31,7 +32,7 @@ const all: Command<never>[] = [
   capability, noop, check, logout, starttls, authenticate, login, enable, id, compress, namespace,
   select, examine, create, del, rename, subscribe, unsubscribe, list, lsub, status, append, idle,
   close, unselect, expunge, uidExpunge, search, uidSearch, fetch, uidFetch, store, uidStore,
-  copy, uidCopy, move, uidMove, getquota, getquotaroot, setquota,
+  copy, uidCopy, move, uidMove, getquota, getquotaroot, setquota, sort, uidSort, thread, uidThread,
 ] as Command<never>[];
 
 export const commands: ReadonlyMap<string, Command<unknown>> = new Map(all.map((c) => [c.name, c as unknown as Command<unknown>]));

@@ -39,7 +39,8 @@ function parseList(r: import('../args.ts').ArgReader, s: ImapSession, lsub: bool
   if (!lsub && r.peekIs('(')) {
     for (const o of r.list(() => r.word())) a.select.add(o);
     for (const o of a.select) if (!['SUBSCRIBED', 'REMOTE', 'RECURSIVEMATCH', 'SPECIAL-USE'].includes(o)) throw new ParseError(`Unknown LIST selection option ${o}`);
-    if (a.select.has('RECURSIVEMATCH') && a.select.size === 1) throw new ParseError('RECURSIVEMATCH needs another selection option');
+    // RFC 5258 §3: RECURSIVEMATCH needs a selection option other than REMOTE.
+    if (a.select.has('RECURSIVEMATCH') && [...a.select].every((o) => o === 'RECURSIVEMATCH' || o === 'REMOTE')) throw new ParseError('RECURSIVEMATCH needs another selection option');
     r.sp();
   }
   a.reference = r.astring();
@@ -98,7 +99,9 @@ async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> 
     if (!a.lsub) attrs.push(hasChildren(mb.name) ? '\\HasChildren' : '\\HasNoChildren');
     if (mb.subscribed && (subscribedOnly || a.ret.has('SUBSCRIBED')) && !a.lsub) attrs.push('\\Subscribed');
     if (mb.specialUse && !a.lsub) attrs.push(mb.specialUse);
-    out.push({ mb, name: mb.name, attrs, childInfo: false });
+    // RFC 5258 §3.5: CHILDINFO also for a matching mailbox that has subscribed children.
+    const childInfo = a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
+    out.push({ mb, name: mb.name, attrs, childInfo });
   }
   for (const o of out) {
     let line = `${cmd} (${o.attrs.join(' ')}) "/" ${encodeName(o.name, s)}`;

@@ -36,10 +36,11 @@ export function parseSearchProgram(r: ArgReader): SearchArgs {
 }
 
 /** Runs a search over the selected mailbox; returns matching UIDs ascending and the highest MODSEQ. */
-export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: number[]; maxModseq: number }> {
+export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: number[]; maxModseq: number; modseqs: Map<number, number> }> {
   const view = viewOf(s);
   const out: number[] = [];
   let maxModseq = 0;
+  const modseqs = new Map<number, number>();
   const now = s.ctx.clock.now().getTime();
   const star = view.uids.length > 0 ? view.uids[view.uids.length - 1]! : 0;
   const inSet = (set: import('../args.ts').SequenceSet, uid: boolean, seq: number, msgUid: number) => {
@@ -51,20 +52,21 @@ export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: 
     for (const msg of batch) {
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
-      if (await matches(key, { src: new MessageSource(s.ctx, msg), seq, inSet, now })) {
+      if (await matches(key, { src: new MessageSource(s.ctx, msg, s.structures), seq, inSet, now, recent: view.recent.has(msg.uid) })) {
         out.push(msg.uid);
+        modseqs.set(msg.uid, msg.modseq);
         if (msg.modseq > maxModseq) maxModseq = msg.modseq;
       }
     }
   }
-  return { uids: out, maxModseq };
+  return { uids: out, maxModseq, modseqs };
 }
 
 async function runSearch(s: ImapSession, tag: string, a: SearchArgs, uid: boolean): Promise<void> {
   const view = viewOf(s);
-  const { uids, maxModseq } = await evaluate(s, a.key);
+  const { uids, maxModseq, modseqs } = await evaluate(s, a.key);
   const modseq = usesModseq(a.key);
-  if (modseq) s.enabled.add('CONDSTORE');
+  if (modseq) s.enableCondstore();
   const nums = uid ? uids : uids.map((u) => view.seqOf(u));
   const esearch = a.ret !== null || s.isImap4rev2;
   let ret = a.ret ?? new Set(['ALL']);
@@ -83,7 +85,15 @@ async function runSearch(s: ImapSession, tag: string, a: SearchArgs, uid: boolea
     if (ret.has('MAX') && nums.length > 0) parts.push(`MAX ${Math.max(...nums)}`);
     if (ret.has('COUNT')) parts.push(`COUNT ${nums.length}`);
     if (ret.has('ALL') && nums.length > 0) parts.push(`ALL ${formatSequenceSet(nums)}`);
-    if (modseq && nums.length > 0) parts.push(`MODSEQ ${maxModseq}`);
+    if (modseq && nums.length > 0) {
+      // RFC 7162 §3.1.5 / RFC 4731: with only MIN and/or MAX, MODSEQ is that of the returned messages.
+      let m = maxModseq;
+      if (!ret.has('ALL') && !ret.has('COUNT')) {
+        const pick = [ret.has('MIN') ? Math.min(...nums) : 0, ret.has('MAX') ? Math.max(...nums) : 0].filter((n) => n > 0);
+        m = Math.max(...pick.map((n) => modseqs.get(uid ? n : view.uids[n - 1]!) ?? 0));
+      }
+      parts.push(`MODSEQ ${m}`);
+    }
     s.untagged(parts.join(' '));
   }
   await syncSelected(s, uid);

@@ -2,7 +2,7 @@
 import type { ArgReader } from '../args.ts';
 import { formatSequenceSet, inSequenceSet, type SeqRange } from '../args.ts';
 import { ImapNo } from '../errors.ts';
-import { formatFlags, systemFlagNames } from '../flags.ts';
+import { formatFlags } from '../flags.ts';
 import { MailboxView } from '../mailbox-view.ts';
 import type { ImapSession } from '../session.ts';
 import { accountOf, encodeName, readMailboxName } from './common.ts';
@@ -54,18 +54,18 @@ async function runSelect(s: ImapSession, tag: string, a: SelectArgs, readOnly: b
     s.state = { kind: 'authenticated', account };
     if (s.isImap4rev2 || s.qresync) s.untagged('OK [CLOSED] Previous mailbox closed');
   }
-  if (a.condstore) s.enabled.add('CONDSTORE');
+  if (a.condstore) s.enableCondstore();
   const mb = await s.ctx.store.getMailbox(account.id, a.name);
   if (!mb) throw new ImapNo(`Mailbox does not exist: ${a.name}`, 'NONEXISTENT');
   const all = await s.ctx.store.changesSince(mb.id, 0);
   const view = new MailboxView({ ...mb, highestModseq: all.highestModseq, uidNext: all.uidNext }, all.changed.map((c) => c.uid), readOnly);
+  view.claimRecent(s.recentClaims, view.uids);
   s.state = { kind: 'selected', account, view };
   s.mailboxDirty = false;
-  const flags = formatFlags(systemFlagNames);
+  for (const c of all.changed) for (const f of c.flags) if (!f.startsWith('\\')) view.keywords.add(f);
   s.untagged(`${view.exists} EXISTS`);
-  if (!s.isImap4rev2) s.untagged('0 RECENT');
-  s.untagged(`FLAGS ${flags}`);
-  s.untagged(`OK [PERMANENTFLAGS ${readOnly ? '()' : formatFlags([...systemFlagNames, '\\*'])}] Flags permitted`);
+  if (!s.isImap4rev2) s.untagged(`${view.recent.size} RECENT`);
+  for (const l of view.flagsLines()) s.untagged(l);
   s.untagged(`OK [UIDVALIDITY ${mb.uidValidity}] UIDs valid`);
   s.untagged(`OK [UIDNEXT ${all.uidNext}] Predicted next UID`);
   s.untagged(`OK [HIGHESTMODSEQ ${all.highestModseq}] Highest`);
@@ -83,7 +83,7 @@ async function runSelect(s: ImapSession, tag: string, a: SelectArgs, readOnly: b
     if (vanished.length > 0) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(vanished)}`);
     for (const c of since.changed) {
       const seq = view.seqOf(c.uid);
-      if (seq > 0) s.untagged(`${seq} FETCH (UID ${c.uid} FLAGS ${formatFlags(c.flags)} MODSEQ (${c.modseq}))`);
+      if (seq > 0) s.untagged(`${seq} FETCH (UID ${c.uid} FLAGS ${formatFlags(view.flagsOf(c.uid, c.flags, s.isImap4rev2))} MODSEQ (${c.modseq}))`);
     }
   }
   s.tagged(tag, 'OK', `[${readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${readOnly ? 'EXAMINE' : 'SELECT'} completed`);

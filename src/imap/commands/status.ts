@@ -2,6 +2,7 @@
 import type { Mailbox } from '../../store/index.ts';
 import type { ArgReader } from '../args.ts';
 import { ParseError } from '../args.ts';
+import { MailboxView } from '../mailbox-view.ts';
 import type { ImapSession } from '../session.ts';
 import { encodeName, readMailboxName, requireMailbox } from './common.ts';
 import { authenticatedStates, defineCommand } from './types.ts';
@@ -30,7 +31,12 @@ export async function statusData(s: ImapSession, mb: Mailbox, want: readonly str
       case 'DELETED': out.push(`DELETED ${all!.changed.filter((c) => c.flags.includes('\\Deleted')).length}`); break;
       case 'SIZE': out.push(`SIZE ${mb.totalBytes}`); break;
       case 'HIGHESTMODSEQ': out.push(`HIGHESTMODSEQ ${all?.highestModseq ?? mb.highestModseq}`); break;
-      case 'RECENT': out.push('RECENT 0'); break;
+      case 'RECENT': {
+        // Messages no session has claimed yet would be \Recent for the next SELECT.
+        const mark = s.recentClaims.get(MailboxView.claimKey(mb.id, mb.uidValidity)) ?? 0;
+        out.push(`RECENT ${(all ?? (await s.ctx.store.changesSince(mb.id, 0))).changed.filter((c) => c.uid > mark).length}`);
+        break;
+      }
       case 'APPENDLIMIT': out.push(`APPENDLIMIT ${s.limits.maxLiteralBytes}`); break;
     }
   }

@@ -44,9 +44,10 @@ async function runStore(s: ImapSession, tag: string, a: StoreArgs, uid: boolean)
   const uids = view.resolve(a.set, uid);
   const flags = a.flags.map(canonicalFlag);
   for (const f of flags) if (!isStorableFlag(f)) throw new ImapNo(`Flag ${f} cannot be stored`, undefined, 'BAD');
-  if (a.unchangedSince !== null) s.enabled.add('CONDSTORE');
+  if (a.unchangedSince !== null) s.enableCondstore();
   const res = await s.ctx.store.updateFlags(view.mailbox.id, uids, a.op, flags, a.unchangedSince === null ? {} : { unchangedSince: a.unchangedSince });
   for (const u of res.updated) view.ownModseqs.add(u.modseq);
+  view.announceKeywords(s, flags);
   const changed = new Map(res.updated.map((u) => [u.uid, u]));
   const modified = new Set(res.modified);
   // RFC 9051 §6.4.6: the new flags of every message of the set, unless .SILENT. RFC 7162 §3.1.3:
@@ -57,7 +58,7 @@ async function runStore(s: ImapSession, tag: string, a: StoreArgs, uid: boolean)
     for (const m of current) {
       const seq = view.seqOf(m.uid);
       if (seq === 0) continue;
-      const parts = [`FLAGS ${formatFlags(m.flags)}`];
+      const parts = [`FLAGS ${formatFlags(view.flagsOf(m.uid, m.flags, s.isImap4rev2))}`];
       if (uid) parts.unshift(`UID ${m.uid}`);
       if (s.condstore) parts.push(`MODSEQ (${m.modseq})`);
       s.untagged(`${seq} FETCH (${parts.join(' ')})`);

@@ -126,6 +126,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX app_passwords_account ON app_passwords(account_id);
     `,
   },
+  {
+    version: 5,
+    name: 'imap: per-account UIDVALIDITY high-water mark (a re-created mailbox never repeats one)',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN last_uidvalidity INTEGER NOT NULL DEFAULT 0;
+      UPDATE accounts SET last_uidvalidity = COALESCE((SELECT MAX(uidvalidity) FROM mailboxes WHERE account_id = accounts.id), 0);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

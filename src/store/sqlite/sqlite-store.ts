@@ -330,8 +330,13 @@ export class SqliteStore implements Store {
   /** A UIDVALIDITY that is new for this account: RFC 9051 §2.3.1.1 asks that it never repeat. */
   private nextUidValidity(accountId: number): number {
     const r = this.q('SELECT MAX(uidvalidity) AS m FROM mailboxes WHERE account_id = ?').get(accountId) as { m: number | null };
+    // The high-water mark survives DELETE, so a mailbox deleted and re-created within the same
+    // second still gets a new UIDVALIDITY.
+    const hw = this.q('SELECT last_uidvalidity AS h FROM accounts WHERE id = ?').get(accountId) as { h: number } | undefined;
     const byClock = Math.floor(this.now().getTime() / 1000) % 0xffffffff;
-    return Math.max(byClock, (r.m ?? 0) + 1) >>> 0;
+    const v = Math.max(byClock, (r.m ?? 0) + 1, (hw?.h ?? 0) + 1) >>> 0;
+    this.q('UPDATE accounts SET last_uidvalidity = ? WHERE id = ?').run(v, accountId);
+    return v;
   }
 
   async createMailbox(accountId: number, name: string, opts: { specialUse?: string | null; subscribed?: boolean } = {}): Promise<Mailbox> {
@@ -391,6 +396,29 @@ export class SqliteStore implements Store {
   // ---- Messages
 
   private toMessage(r: Row): MessageRecord {
+    const m = this.toMessageEager(r, false);
+    // The structure JSON is parsed on first access: FLAGS-only fetches over many messages skip it.
+    let parsed: unknown;
+    let done = false;
+    Object.defineProperty(m, 'structure', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!done) {
+          parsed = r.structure === null ? null : JSON.parse(String(r.structure));
+          done = true;
+        }
+        return parsed;
+      },
+      set: (v: unknown) => {
+        parsed = v;
+        done = true;
+      },
+    });
+    return m;
+  }
+
+  private toMessageEager(r: Row, withStructure: boolean): MessageRecord {
     return {
       id: Number(r.id),
       mailboxId: Number(r.mailbox_id),
@@ -401,7 +429,7 @@ export class SqliteStore implements Store {
       size: Number(r.size),
       internalDate: new Date(Number(r.internal_date)),
       flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]),
-      structure: r.structure === null ? null : JSON.parse(String(r.structure)),
+      structure: !withStructure || r.structure === null ? null : JSON.parse(String(r.structure)),
     };
   }
 
@@ -618,6 +646,13 @@ export class SqliteStore implements Store {
 
   async saveStructure(messageId: number, structure: unknown): Promise<void> {
     this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(structure), messageId);
+  }
+
+  async saveStructures(items: readonly { messageId: number; structure: unknown }[]): Promise<void> {
+    if (items.length === 0) return;
+    this.tx(() => {
+      for (const i of items) this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(i.structure), i.messageId);
+    });
   }
 
   // ---- Queue
