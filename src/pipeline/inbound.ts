@@ -161,6 +161,8 @@ class Inbound implements InboundMessage {
       delivered = (await (this.batcher ? this.batcher.deliver(blob, [...targets.values()], opts, ticket) : this.ctx.store.deliver(blob, [...targets.values()], opts))).length;
     }
     let queueId: number | null = null;
+    // TODO(RFC 3030 §3, RFC 6531 §3.4): the queue has no column yet for BODY= and SMTPUTF8, which
+    // the outbound hop needs (BINARYMIME must go out with BDAT; UTF-8 mail to SMTPUTF8 servers only).
     if (remote.size > 0) {
       queueId = await this.ctx.store.enqueue({
         blob, sender: env.sender, recipients: [...remote.values()], envid: env.envid, ret: env.ret, requireTls: env.requireTls, receivedFrom: env.receivedFrom,
