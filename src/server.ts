@@ -9,7 +9,7 @@ import { ListenerSet, type BoundListener, type ProtocolHandler } from './net/ind
 import { createLogger, type Logger } from './observe/index.ts';
 import { protocolHandlers, type HandlerFactory } from './protocols.ts';
 import { PasswordAuthenticator, recordOptionsFromSettings } from './sasl/index.ts';
-import { BlobStore, SqliteStore } from './store/index.ts';
+import { BlobStore, lockDataDir, SqliteStore } from './store/index.ts';
 import { createAcmeManager, createTlsProvider, noTlsProvider, type TlsProvider } from './tls/index.ts';
 import { ConfigError } from './errors/index.ts';
 
@@ -57,10 +57,19 @@ export interface RunningServer {
 }
 
 export async function startServer(ctx: Context, factories: Partial<Record<string, HandlerFactory>> = protocolHandlers): Promise<RunningServer> {
-  const handlers: Partial<Record<string, ProtocolHandler>> = {};
-  for (const [proto, make] of Object.entries(factories)) if (make) handlers[proto] = make(ctx);
-  const set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
-  const bound = await set.start();
+  const lock = lockDataDir(ctx.dataDir);
+  let set: ListenerSet;
+  let bound: BoundListener[];
+  try {
+    await ctx.blobs.cleanSpool();
+    const handlers: Partial<Record<string, ProtocolHandler>> = {};
+    for (const [proto, make] of Object.entries(factories)) if (make) handlers[proto] = make(ctx);
+    set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
+    bound = await set.start();
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   ctx.tls.start(); // certificate file watching and ticket key rotation
   // ACME starts once the listeners are up: they answer its challenges.
   const acme = ctx.config.acme.enabled
@@ -82,6 +91,7 @@ export async function startServer(ctx: Context, factories: Partial<Record<string
         await acme?.stop();
         await set.close(timeoutMs);
         await closeContext(ctx);
+        lock.release();
         ctx.log.info('server.stopped', {});
       })();
       return stopping;

@@ -1,7 +1,7 @@
 // The `postern` command run as a child process, as an operator would.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -131,10 +131,16 @@ describe('postern CLI', () => {
     });
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     assert.deepEqual(await res.json(), { status: 'ok', hostname: 'localhost' });
+    // CLI commands work beside the running server; a second server on the same directory is refused.
+    assert.equal(postern(['user', 'add', 'late@example.test', '--data', dir], 'a-long-password\n').code, 0);
+    const second = postern(['start', '--data', dir]);
+    assert.equal(second.code, 1);
+    assert.match(second.err, new RegExp(`another Postern \\(pid ${child.pid}\\) is running`));
     child.kill('SIGTERM');
     const [code] = await new Promise<[number | null]>((r) => child.once('exit', (c) => r([c])));
     assert.equal(code, 0, err);
     assert.match(out, /Postern stopped\./);
     assert.match(err, /"event":"server\.stopped"/);
+    assert.equal(existsSync(join(dir, 'postern.pid')), false, 'the lock is released on stop');
   });
 });
