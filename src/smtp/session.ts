@@ -17,6 +17,7 @@ import type { Connection } from '../net/index.ts';
 import type { Logger } from '../observe/index.ts';
 import type { DeliveryBatcher, InboundEnvelope, InboundMessage } from '../pipeline/index.ts';
 import type { AuthConnection } from '../sasl/index.ts';
+import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
 import type { Command } from './command.ts';
 import { SmtpReader, type ReaderEvent } from './reader.ts';
@@ -329,7 +330,7 @@ export class Session {
     let discarded = this.reader.discardBuffered();
     for (let c: Buffer | null = raw.read() as Buffer | null; c !== null; c = raw.read() as Buffer | null) discarded += c.length;
     if (discarded > 0) this.log.warn('smtp.starttls.discarded', { bytes: discarded });
-    const tlsSocket = new TLSSocket(raw, { isServer: true, ...this.ctx.tls.serverOptions() });
+    const tlsSocket = new TLSSocket(raw, { isServer: true, ...this.ctx.tls.serverOptions({ listener: this.conn.listener.name, alpn: alpnFor(this.conn.listener.protocol) }) });
     const ok = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => finish(false), this.limits.command_timeout);
       const finish = (v: boolean) => {
