@@ -5,10 +5,12 @@ import { createImapHandler } from './imap/index.ts';
 import type { Protocol } from './config/index.ts';
 import type { Context } from './context.ts';
 import type { ProtocolHandler } from './net/index.ts';
+import { createSmtpHandler } from './smtp/index.ts';
 
 export type HandlerFactory = (ctx: Context) => ProtocolHandler;
 
 export const protocolHandlers: Partial<Record<Protocol, HandlerFactory>> = {
   http: createHttpHandler,
+  smtp: createSmtpHandler, submission: createSmtpHandler,
   imap: createImapHandler,
 };

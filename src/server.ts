@@ -8,9 +8,9 @@ import { Directory } from './directory/index.ts';
 import { ListenerSet, type BoundListener, type ProtocolHandler } from './net/index.ts';
 import { createLogger, type Logger } from './observe/index.ts';
 import { protocolHandlers, type HandlerFactory } from './protocols.ts';
-import { PasswordAuthenticator } from './sasl/index.ts';
-import { BlobStore, SqliteStore } from './store/index.ts';
-import { createFileTlsProvider, type TlsProvider } from './tls/index.ts';
+import { PasswordAuthenticator, recordOptionsFromSettings } from './sasl/index.ts';
+import { BlobStore, lockDataDir, SqliteStore } from './store/index.ts';
+import { createAcmeManager, createTlsProvider, noTlsProvider, type TlsProvider } from './tls/index.ts';
 import { ConfigError } from './errors/index.ts';
 
 export const databaseFile = 'postern.db';
@@ -30,7 +30,7 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const certPath = resolve(config.tls.certificate);
   const keyPath = resolve(config.tls.private_key);
   if (existsSync(certPath) && existsSync(keyPath)) {
-    tls = createFileTlsProvider({ dataDir, certificate: config.tls.certificate, privateKey: config.tls.private_key });
+    tls = createTlsProvider({ dataDir, settings: config.tls, listeners: config.listener, log });
   } else if (config.listener.some((l) => l.tls !== 'none')) {
     const missing = existsSync(certPath) ? 'tls.private_key' : 'tls.certificate';
     throw new ConfigError(missing, `${existsSync(certPath) ? keyPath : certPath} does not exist, but listeners use TLS`);
@@ -38,16 +38,12 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
   const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
   const blobs = new BlobStore(dataDir);
   await blobs.init();
-  const directory = new Directory(store);
-  const noTls: TlsProvider = {
-    serverOptions: () => { throw new Error('no certificate configured'); },
-    contextFor: () => { throw new Error('no certificate configured'); },
-    reload: () => {},
-  };
-  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTls, auth: new PasswordAuthenticator(store) };
+  const directory = new Directory(store, { recipientDelimiter: config.smtp.recipient_delimiter, passwordRecord: recordOptionsFromSettings(config.auth) });
+  return { config, dataDir, log, clock, store, blobs, directory, tls: tls ?? noTlsProvider, auth: new PasswordAuthenticator(store, { settings: config.auth, log, now: () => clock.now() }) };
 }
 
 export async function closeContext(ctx: Context): Promise<void> {
+  ctx.tls.close();
   await ctx.store.close();
 }
 
@@ -61,10 +57,25 @@ export interface RunningServer {
 }
 
 export async function startServer(ctx: Context, factories: Partial<Record<string, HandlerFactory>> = protocolHandlers): Promise<RunningServer> {
-  const handlers: Partial<Record<string, ProtocolHandler>> = {};
-  for (const [proto, make] of Object.entries(factories)) if (make) handlers[proto] = make(ctx);
-  const set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
-  const bound = await set.start();
+  const lock = lockDataDir(ctx.dataDir);
+  let set: ListenerSet;
+  let bound: BoundListener[];
+  try {
+    await ctx.blobs.cleanSpool();
+    const handlers: Partial<Record<string, ProtocolHandler>> = {};
+    for (const [proto, make] of Object.entries(factories)) if (make) handlers[proto] = make(ctx);
+    set = new ListenerSet({ listeners: ctx.config.listener, handlers, tls: ctx.tls, log: ctx.log, hostname: ctx.config.hostname });
+    bound = await set.start();
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  ctx.tls.start(); // certificate file watching and ticket key rotation
+  // ACME starts once the listeners are up: they answer its challenges.
+  const acme = ctx.config.acme.enabled
+    ? createAcmeManager({ dataDir: ctx.dataDir, hostname: ctx.config.hostname, acme: ctx.config.acme, tlsSettings: ctx.config.tls, tls: ctx.tls, log: ctx.log, clock: ctx.clock })
+    : undefined;
+  acme?.start();
   let stopping: Promise<void> | undefined;
   return {
     ctx,
@@ -77,8 +88,10 @@ export async function startServer(ctx: Context, factories: Partial<Record<string
     stop(timeoutMs = ctx.config.shutdown_timeout) {
       stopping ??= (async () => {
         ctx.log.info('server.stopping', { timeoutMs, open: set.connectionCount });
+        await acme?.stop();
         await set.close(timeoutMs);
         await closeContext(ctx);
+        lock.release();
         ctx.log.info('server.stopped', {});
       })();
       return stopping;

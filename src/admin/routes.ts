@@ -2,6 +2,7 @@
 // the ACME HTTP-01 challenge responder, MTA-STS policy…).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.ts';
+import { ACME_CHALLENGE_PATH, serveAcmeHttpChallenge } from '../tls/index.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -22,6 +23,7 @@ export const routes: readonly Route[] = [
     path: '/health',
     handle: (_req, res, ctx) => json(res, 200, { status: 'ok', hostname: ctx.config.hostname }),
   },
+  { method: 'GET', path: ACME_CHALLENGE_PATH, handle: serveAcmeHttpChallenge }, // RFC 8555 §8.3 HTTP-01
 ];
 
 export { json as sendJson };

@@ -3,13 +3,15 @@ import { ConfigErrors } from '../config/index.ts';
 import { ConfigError, TempError, UserError } from '../errors/index.ts';
 import { exit, helpText, UsageError, type CliIo, type Command } from './command.ts';
 import { aliasCommand } from './commands/alias.ts';
+import { appPasswordCommand } from './commands/app-password.ts';
 import { checkCommand } from './commands/check.ts';
+import { dnsCommand } from './commands/dns.ts';
 import { domainCommand } from './commands/domain.ts';
 import { initCommand } from './commands/init.ts';
 import { startCommand } from './commands/start.ts';
 import { userCommand } from './commands/user.ts';
 
-export const commands: readonly Command[] = [initCommand, startCommand, checkCommand, domainCommand, userCommand, aliasCommand];
+export const commands: readonly Command[] = [initCommand, startCommand, checkCommand, domainCommand, userCommand, aliasCommand, appPasswordCommand, dnsCommand];
 
 function usage(): string {
   return [

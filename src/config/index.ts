@@ -4,4 +4,5 @@ export { loadConfig, parseConfigText, validateConfig, ConfigErrors, formatKeyPat
 export { parseDuration, parseSize, parseCidr, splitHostPort, isDomainName, key, duration, byteSize, count, cidr, hostPort, domainName } from './types.ts';
 export type { KeyMeta } from './types.ts';
 export { renderConfigDocs } from './docs.ts';
+export { defaultAuthSettings, saslMechanisms } from './auth.ts';
 export { renderDefaultConfig, devListeners, prodListeners } from './template.ts';

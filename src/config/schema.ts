@@ -6,7 +6,7 @@ import { imapLimits, imapSettings } from './imap.ts';
 import { netLimits } from './limits.ts';
 import { mimeSettings } from './mime.ts';
 import { smtpLimits, smtpSettings } from './smtp.ts';
-import { tlsSettings } from './tls.ts';
+import { acmeSettings, listenerTlsSettings, tlsSettings } from './tls.ts';
 import { cidr, domainName, duration, hostPort, key } from './types.ts';
 
 export const protocols = ['smtp', 'submission', 'imap', 'pop3', 'managesieve', 'http'] as const;
@@ -23,6 +23,7 @@ export const listenerSchema = z.strictObject({
   deny: key(z.array(cidr), { default: [], doc: 'Clients in these CIDR ranges are refused before the greeting; deny wins over allow.' }),
   allow_plaintext_auth: key(z.boolean(), { default: false, doc: 'Offer password authentication before TLS. Leave false except on loopback test setups.' }),
   limits: key(listenerLimitsSchema, { default: {}, doc: 'Limits of this listener; see the [listener.limits] keys.' }),
+  ...listenerTlsSettings,
 });
 
 export const configSchema = z.strictObject({
@@ -34,6 +35,7 @@ export const configSchema = z.strictObject({
   shutdown_timeout: key(duration, { default: '30s', doc: 'On SIGTERM/SIGINT, how long sessions may take to finish before they are closed.' }),
   listener: key(z.array(listenerSchema), { default: [], doc: 'The listeners, as [[listener]] tables; any number, each with its own rules.' }),
   tls: key(z.strictObject(tlsSettings), { default: {}, doc: 'Certificates.' }),
+  acme: key(z.strictObject(acmeSettings), { default: {}, doc: 'ACME (RFC 8555): obtain and renew the [tls] certificate automatically.' }),
   smtp: key(z.strictObject(smtpSettings), { default: {}, doc: 'SMTP settings.' }),
   imap: key(z.strictObject(imapSettings), { default: {}, doc: 'IMAP settings.' }),
   auth: key(z.strictObject(authSettings), { default: {}, doc: 'Authentication settings.' }),

@@ -7,6 +7,9 @@ export interface ListenerTemplate { name: string; protocol: Protocol; port: numb
 /** Listeners of the protocols that are implemented; each protocol adds its rows here. */
 const listeners: readonly { name: string; protocol: Protocol; dev: number; prod: number; tls: ListenerTemplate['tls'] }[] = [
   { name: 'http', protocol: 'http', dev: 8080, prod: 8080, tls: 'none' },
+  { name: 'smtp', protocol: 'smtp', dev: 2525, prod: 25, tls: 'starttls' },
+  { name: 'submission', protocol: 'submission', dev: 2587, prod: 587, tls: 'starttls' },
+  { name: 'submissions', protocol: 'submission', dev: 2465, prod: 465, tls: 'implicit' },
   { name: 'imap', protocol: 'imap', dev: 2143, prod: 143, tls: 'starttls' },
   { name: 'imaps', protocol: 'imap', dev: 2993, prod: 993, tls: 'implicit' },
 ];

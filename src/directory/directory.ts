@@ -3,7 +3,7 @@
 // (user+tag@domain, like Postfix recipient_delimiter) and case-insensitive local parts, and
 // collapses duplicates.
 import type { Account, Store } from '../store/index.ts';
-import { hashPassword, type Argon2Params } from '../sasl/index.ts';
+import { makePasswordRecord, type Argon2Params, type PasswordRecord, type PasswordRecordOptions } from '../sasl/index.ts';
 import { UserError } from '../errors/index.ts';
 
 export interface LocalRecipient { accountId: number; address: string; /** plus-address detail, e.g. "tag" */ detail: string | null }
@@ -22,6 +22,8 @@ export interface DirectoryOptions {
   /** How many alias hops are followed before giving up (loops are cut too). */
   maxAliasDepth?: number;
   argon2?: Argon2Params;
+  /** How passwords are stored (argon2 parameters, SCRAM iterations, CRAM-MD5); see src/sasl/credentials.ts. */
+  passwordRecord?: PasswordRecordOptions;
 }
 
 /** Mailboxes every new account starts with, with their RFC 6154 special use. */
@@ -44,34 +46,46 @@ export class Directory {
   private readonly store: Store;
   private readonly delimiter: string;
   private readonly maxDepth: number;
-  private readonly argon2: Argon2Params | undefined;
+  private readonly recordOptions: PasswordRecordOptions;
 
   constructor(store: Store, opts: DirectoryOptions = {}) {
     this.store = store;
     this.delimiter = opts.recipientDelimiter ?? '+';
     this.maxDepth = opts.maxAliasDepth ?? 10;
-    this.argon2 = opts.argon2;
+    this.recordOptions = { ...(opts.argon2 ? { argon2: opts.argon2 } : {}), ...opts.passwordRecord };
   }
 
   async isLocalDomain(domain: string): Promise<boolean> {
     return (await this.store.getDomain(domain)) !== undefined;
   }
 
-  /** Creates an account with an argon2id password hash and the default mailboxes. */
+  /** Creates an account with an argon2id password hash (and SCRAM keys) and the default mailboxes. */
   async createUser(address: string, password: string | null, opts: { quotaBytes?: number | null } = {}): Promise<Account> {
+    this.checkNewAddress(address);
+    const rec = password === null ? null : await makePasswordRecord(password, this.recordOptions);
+    return this.importUser(address, rec, opts);
+  }
+
+  /** Creates an account with an already computed hash (e.g. imported from Dovecot) and the default mailboxes. */
+  async importUser(address: string, rec: PasswordRecord | { passwordHash: string | null; credentials?: Record<string, unknown> } | null, opts: { quotaBytes?: number | null } = {}): Promise<Account> {
+    this.checkNewAddress(address);
+    const acct = await this.store.addAccount({ address, passwordHash: rec?.passwordHash ?? null, credentials: rec?.credentials ?? {}, quotaBytes: opts.quotaBytes ?? null });
+    for (const mb of defaultMailboxes) await this.store.createMailbox(acct.id, mb.name, { specialUse: mb.specialUse });
+    return acct;
+  }
+
+  private checkNewAddress(address: string): void {
     const parts = splitAddress(address);
     if (!parts) throw new UserError('bad-address', `"${address}" is not an address (expected user@domain)`);
     if (this.delimiter && [...this.delimiter].some((c) => parts.local.includes(c))) {
       throw new UserError('bad-address', `"${address}" contains the recipient delimiter "${this.delimiter}"`);
     }
-    const hash = password === null ? null : await hashPassword(password, this.argon2);
-    const acct = await this.store.addAccount({ address, passwordHash: hash, quotaBytes: opts.quotaBytes ?? null });
-    for (const mb of defaultMailboxes) await this.store.createMailbox(acct.id, mb.name, { specialUse: mb.specialUse });
-    return acct;
   }
 
+  /** Sets a new password: a new argon2id hash and new SCRAM keys (the old ones stop working). */
   async setPassword(address: string, password: string): Promise<void> {
-    if (!(await this.store.setPassword(address, await hashPassword(password, this.argon2)))) {
+    const rec = await makePasswordRecord(password, this.recordOptions);
+    if (!(await this.store.setPassword(address, rec.passwordHash, rec.credentials))) {
       throw new UserError('no-account', `no account "${address}"`);
     }
   }
@@ -87,18 +101,22 @@ export class Directory {
     return idx > 0 ? [local.slice(0, idx), local.slice(idx + 1)] : [local, null];
   }
 
-  async resolve(address: string): Promise<Resolution> {
+  /**
+   * Who receives mail for `address`. With `catchAll: false` a domain's catch-all is not used
+   * (e.g. to ask which accounts really own an address, for sender-login checks).
+   */
+  async resolve(address: string, opts: { catchAll?: boolean } = {}): Promise<Resolution> {
     const parts = splitAddress(address);
     if (!parts || !(await this.isLocalDomain(parts.domain))) return { kind: 'not-local' };
     const local = new Map<number, LocalRecipient>();
     const remote = new Map<string, string>();
-    const found = await this.expand(`${parts.local}@${parts.domain}`, 0, new Set(), local, remote);
+    const found = await this.expand(`${parts.local}@${parts.domain}`, 0, new Set(), local, remote, opts.catchAll ?? true);
     if (!found) return { kind: 'unknown' };
     return { kind: 'deliver', local: [...local.values()], remote: [...remote.values()] };
   }
 
   /** Returns false when the address matches nothing at all. */
-  private async expand(address: string, depth: number, seen: Set<string>, local: Map<number, LocalRecipient>, remote: Map<string, string>): Promise<boolean> {
+  private async expand(address: string, depth: number, seen: Set<string>, local: Map<number, LocalRecipient>, remote: Map<string, string>, catchAll: boolean): Promise<boolean> {
     const key = address.toLowerCase();
     if (seen.has(key) || depth > this.maxDepth) return true; // a loop or too deep: stop, what was found stands
     seen.add(key);
@@ -118,13 +136,13 @@ export class Directory {
       }
       const alias = await this.store.getAlias(addr);
       if (alias) {
-        for (const t of alias.targets) await this.expand(t, depth + 1, seen, local, remote);
+        for (const t of alias.targets) await this.expand(t, depth + 1, seen, local, remote, catchAll);
         return true;
       }
     }
-    const catchAll = await this.store.getAlias(`@${parts.domain}`);
-    if (catchAll) {
-      for (const t of catchAll.targets) await this.expand(t, depth + 1, seen, local, remote);
+    const catchAllAlias = catchAll ? await this.store.getAlias(`@${parts.domain}`) : undefined;
+    if (catchAllAlias) {
+      for (const t of catchAllAlias.targets) await this.expand(t, depth + 1, seen, local, remote, catchAll);
       return true;
     }
     return false;

@@ -154,6 +154,14 @@ const tricky: [string, string][] = [
     'mixed-endings.eml',
     '(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 12 0 NIL NIL NIL NIL)("TEXT" "HTML" ("CHARSET" "us-ascii") NIL NIL "7BIT" 10 1 NIL NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "me") NIL NIL NIL)',
   ],
+  [
+    'dsn.eml',
+    '(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL "Notification" "7BIT" 102 2 NIL NIL NIL NIL)("MESSAGE" "DELIVERY-STATUS" NIL NIL "Delivery report" "7BIT" 114 NIL NIL NIL NIL)("TEXT" "RFC822-HEADERS" ("CHARSET" "us-ascii") NIL "Undelivered Message Headers" "7BIT" 66 3 NIL NIL NIL NIL) "REPORT" ("REPORT-TYPE" "delivery-status" "BOUNDARY" "D1.1/mx.example.org") NIL NIL NIL)',
+  ],
+  [
+    'related-inline.eml',
+    '(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 7 1 NIL NIL NIL NIL)(("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "QUOTED-PRINTABLE" 55 0 NIL NIL NIL NIL)("IMAGE" "JPEG" ("X-UNIX-MODE" "0644" "NAME" "photo.jpg") "<img1@x>" NIL "BASE64" 20 NIL ("INLINE" ("FILENAME" "photo.jpg")) NIL NIL) "RELATED" ("TYPE" "text/html" "BOUNDARY" "Apple-Mail=_B") NIL NIL NIL) "ALTERNATIVE" ("BOUNDARY" "Apple-Mail=_A") NIL NIL NIL)',
+  ],
 ];
 
 for (const [name, expected] of tricky) {

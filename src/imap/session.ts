@@ -109,6 +109,8 @@ export class ImapSession {
       secure: this.secure,
       tlsSocket: this.socket instanceof TLSSocket ? this.socket : undefined,
       allowPlaintext: this.conn.listener.allow_plaintext_auth,
+      listener: this.conn.listener.name,
+      hostname: this.ctx.config.hostname,
     };
   }
 

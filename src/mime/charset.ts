@@ -39,11 +39,54 @@ function decoderFor(charset: string): TextDecoder | null {
   return d;
 }
 
+const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * RFC 2152 UTF-7, which old mail still uses and the WHATWG decoders lack: "+" starts modified
+ * base64 of UTF-16BE, ended by "-" (absorbed) or any other non-base64 character; "+-" is "+".
+ */
+function decodeUtf7(bytes: Uint8Array): string {
+  const s = latin1.decode(bytes);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '+') {
+      out += c;
+      continue;
+    }
+    let j = i + 1;
+    while (j < s.length && b64.includes(s[j]!)) j++;
+    if (j === i + 1) out += '+';
+    else {
+      let bits = 0;
+      let acc = 0;
+      const units: number[] = [];
+      for (let k = i + 1; k < j; k++) {
+        acc = ((acc << 6) | b64.indexOf(s[k]!)) & 0xffffff;
+        bits += 6;
+        if (bits >= 16) {
+          bits -= 16;
+          units.push((acc >> bits) & 0xffff);
+        }
+      }
+      // In slices: spreading a huge array into one call would overflow the stack.
+      for (let k = 0; k < units.length; k += 4096) out += String.fromCharCode(...units.slice(k, k + 4096));
+    }
+    i = s[j] === '-' ? j : j - 1;
+  }
+  // Lone surrogates from broken input would not survive UTF-8 encoding; replace them.
+  return out.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD');
+}
+
 /**
  * Decode bytes in a declared charset. An unknown charset falls back to UTF-8 when the bytes are
  * valid UTF-8, else latin1; mail is never rejected for its charset label.
  */
 export function decodeCharset(bytes: Uint8Array, charset: string): string {
+  if (/^\s*(?:unicode-1-1-)?utf-7\s*$/i.test(charset)) return decodeUtf7(bytes);
+  // 8-bit bytes labelled US-ASCII (or unlabelled) are mislabelled; read them like raw header bytes
+  // (UTF-8 when valid) rather than as windows-1252, which WHATWG maps "us-ascii" to.
+  if (/^\s*(?:us-)?ascii\s*$/i.test(charset)) return decodeHeaderBytes(bytes);
   const d = decoderFor(charset);
   if (d) return d.decode(bytes);
   return decodeHeaderBytes(bytes);

@@ -39,3 +39,16 @@ test('broken input is left alone or decoded leniently, never throws', () => {
   assert.equal(decodeEncodedWords('=?utf-8?q?unterminated'), '=?utf-8?q?unterminated');
   assert.equal(decodeEncodedWords('a=?utf-8?q?b?=c'), 'abc');
 });
+
+test('UTF-7 (RFC 2152), which Node lacks, is decoded too', () => {
+  assert.equal(decodeEncodedWords('=?utf-7?Q?Hi_Mom_-+Jjo--!?='), 'Hi Mom -☺-!');
+  assert.equal(decodeEncodedWords('=?UTF-7?B?K1plVm5MSXFlLQ==?='), '日本語');
+  assert.equal(decodeEncodedWords('=?utf-7?Q?1_+-_1_=3D_2?='), '1 + 1 = 2');
+  assert.equal(decodeEncodedWords('=?utf-7?Q?broken_+2D?='), 'broken ');
+  assert.equal(decodeEncodedWords('=?utf-7?Q?lone_+2D4-?='), 'lone \uFFFD');
+});
+
+test('a huge UTF-7 run decodes without exhausting the stack', () => {
+  const run = Buffer.from('\u00e9'.repeat(300_000), 'utf16le').swap16().toString('base64').replace(/=+$/, '');
+  assert.equal(decodeEncodedWords(`=?utf-7?Q?+${run}-?=`), '\u00e9'.repeat(300_000));
+});

@@ -31,7 +31,7 @@ function text(part: MimePart, name: string): string | null {
 function addresses(part: MimePart, name: string): Address[] {
   const lower = name.toLowerCase();
   const out: Address[] = [];
-  for (const h of part.headers) if (h.name.toLowerCase() === lower) out.push(...parseAddressList(h.value));
+  for (const h of part.headers) if (h.name.toLowerCase() === lower) for (const a of parseAddressList(h.value)) out.push(a);
   return out;
 }
 

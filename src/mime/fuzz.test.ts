@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MimeParser, decodeEncodedWords, envelopeOf, parseAddressList, type MimePart, type MimeLimits } from './index.ts';
+import { MimeParser, decodeEncodedWords, envelopeOf, maxMimeDepth, parseAddressList, type MimePart, type MimeLimits } from './index.ts';
 import { checkOffsets, mutate, rng } from './test-support.ts';
 
 const dir = join(import.meta.dirname, 'testdata');
@@ -89,4 +89,15 @@ test('hostile shapes stay within the limits', () => {
     assert.ok(headerBytes <= limits.maxTotalHeaderBytes, 'headers within maxTotalHeaderBytes');
     assert.ok(JSON.stringify(tree).length < 200_000, 'the stored tree stays small');
   }
+});
+
+test('depth is capped at maxMimeDepth whatever the limits say, so the tree stays serialisable', () => {
+  let deep = '';
+  for (let d = 0; d < 2000; d++) deep += d % 2 ? 'Content-Type: message/rfc822\r\n\r\n' : `Content-Type: multipart/mixed; boundary="b${d}"\r\n\r\n--b${d}\r\n`;
+  const bytes = Buffer.from(`${deep}x\r\n`, 'latin1');
+  const tree = parseIn(bytes, () => 4096, { maxDepth: 1_000_000, maxParts: 1_000_000 });
+  let depth = 0;
+  walk(tree, (_p, d) => (depth = Math.max(depth, d)));
+  assert.equal(depth, maxMimeDepth);
+  assert.deepEqual(JSON.parse(JSON.stringify(tree)), tree);
 });

@@ -81,3 +81,8 @@ test('Content-Transfer-Encoding, Content-Disposition, Content-Language', () => {
 test('parameter names must be tokens', () => {
   assert.deepEqual(parseParameterized('multipart/mixed; b:oundary="q"; (c)ok=1; sp ace=2; "q"=3').params, { ok: '1' });
 });
+
+test('8-bit bytes under a us-ascii label (or none) are read as UTF-8 when valid', () => {
+  assert.deepEqual(parseParameterized('a; n*=%C3%A4rger').params, { n: 'ärger' });
+  assert.deepEqual(parseParameterized("a; n*=us-ascii''%E4rger").params, { n: 'ärger' });
+});

@@ -3,7 +3,7 @@
 // fetches by reading only the bytes it needs. Parsers here take bytes and do no I/O.
 
 export type { ContentType, HeaderField, MimePart, MimeLimits } from './types.ts';
-export { defaultMimeLimits, mimeLimitsFromConfig } from './types.ts';
+export { defaultMimeLimits, maxMimeDepth, mimeLimitsFromConfig } from './types.ts';
 export { MimeParser, parseMime } from './parser.ts';
 export { findPart, headerValues } from './find-part.ts';
 export { decodeEncodedWords } from './encoded-words.ts';

@@ -13,7 +13,7 @@
 // pass with O(depth) work per line that starts with "--".
 
 import { firstValue, parseContentType, parseDisposition, parseEncoding, parseHeaderFields, parseLanguage, simpleField } from './header.ts';
-import { defaultMimeLimits, type MimeLimits, type MimePart } from './types.ts';
+import { defaultMimeLimits, maxMimeDepth, type MimeLimits, type MimePart } from './types.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -97,7 +97,8 @@ export class MimeParser {
   #prevEol = 0;
 
   constructor(limits?: Partial<MimeLimits>) {
-    this.#limits = { ...defaultMimeLimits, ...limits };
+    const l = { ...defaultMimeLimits, ...limits };
+    this.#limits = { ...l, maxDepth: Math.min(l.maxDepth, maxMimeDepth) };
     this.#root = newPart(0);
     this.#pushHeader(this.#root, 0, false);
   }

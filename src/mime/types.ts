@@ -51,6 +51,12 @@ export interface MimeLimits {
   maxTotalHeaderBytes: number;
 }
 
+/**
+ * A ceiling on maxDepth whatever the configuration: consumers walk the tree recursively
+ * (JSON.stringify, BODYSTRUCTURE), which must not exhaust the stack.
+ */
+export const maxMimeDepth = 256;
+
 /** Safe defaults: generous for real mail, bounded for hostile mail. */
 export const defaultMimeLimits: Readonly<MimeLimits> = Object.freeze({
   maxDepth: 32,

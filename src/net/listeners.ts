@@ -7,7 +7,7 @@ import type { ListenerConfig } from '../config/index.ts';
 import { splitHostPort } from '../config/index.ts';
 import { newSessionId, type Logger } from '../observe/index.ts';
 import { blockListOf, checkAccess, clientGroup, normalizeIp, type AccessRules } from '../policy/index.ts';
-import type { TlsProvider } from '../tls/index.ts';
+import { alpnFor, type TlsProvider } from '../tls/index.ts';
 import type { Connection, ProtocolHandler, RefuseReason } from './types.ts';
 
 export interface BoundListener {
@@ -180,7 +180,7 @@ export class ListenerSet {
   private async runSession(state: ListenerState, raw: Socket, id: string, ip: string, log: Logger): Promise<void> {
     let socket: Socket = raw;
     if (state.config.tls === 'implicit') {
-      const tlsSocket = await this.handshake(raw, log);
+      const tlsSocket = await this.handshake(raw, log, state.config);
       if (!tlsSocket) return;
       socket = tlsSocket;
     }
@@ -198,9 +198,9 @@ export class ListenerSet {
   }
 
   /** Implicit TLS (RFC 8314 §3): the handshake comes first; a failed or slow one closes quietly. */
-  private handshake(raw: Socket, log: Logger): Promise<TLSSocket | undefined> {
+  private handshake(raw: Socket, log: Logger, cfg: ListenerConfig): Promise<TLSSocket | undefined> {
     return new Promise((resolve) => {
-      const tlsSocket = new TLSSocket(raw, { isServer: true, ...this.opts.tls!.serverOptions() });
+      const tlsSocket = new TLSSocket(raw, { isServer: true, ...this.opts.tls!.serverOptions({ listener: cfg.name, alpn: alpnFor(cfg.protocol) }) });
       const timer = setTimeout(() => {
         log.info('net.tls.handshake_timeout', {});
         tlsSocket.destroy();
@@ -227,7 +227,7 @@ export class ListenerSet {
       s.setTimeout(5000, () => s.destroy());
     };
     if (state.config.tls === 'implicit' && reason !== 'denied') {
-      const t = new TLSSocket(socket, { isServer: true, ...this.opts.tls!.serverOptions() });
+      const t = new TLSSocket(socket, { isServer: true, ...this.opts.tls!.serverOptions({ listener: state.config.name, alpn: alpnFor(state.config.protocol) }) });
       t.once('secure', () => finish(t));
       t.once('error', () => t.destroy());
       t.setTimeout(5000, () => t.destroy());

@@ -1,4 +1,13 @@
-export { hashPassword, verifyArgon2id, defaultArgon2Params } from './password.ts';
+export { hashPassword, verifyArgon2id, verifyArgon2, defaultArgon2Params } from './password.ts';
 export type { Argon2Params } from './password.ts';
 export { PasswordAuthenticator } from './authenticator.ts';
+export type { AuthenticatorOptions } from './authenticator.ts';
+export { makePasswordRecord, argon2FromSettings, recordOptionsFromSettings } from './credentials.ts';
+export type { PasswordRecord, PasswordRecordOptions } from './credentials.ts';
+export { verifyStoredPassword, isSupportedHash } from './hash-formats.ts';
+export { saslprep } from './saslprep.ts';
+export { createAppPassword, listAppPasswords, revokeAppPassword, appPasswordProtocols } from './app-passwords.ts';
+export { parsePasswdFile } from './passwd-file.ts';
+export type { PasswdEntry, PasswdProblem, ImportReport } from './passwd-file.ts';
+export { AuthThrottle } from './throttle.ts';
 export type { Authenticator, AuthConnection, AuthFailure, SaslExchange, SaslStep } from './types.ts';

@@ -4,7 +4,11 @@
 import type { TLSSocket } from 'node:tls';
 import type { Account } from '../store/index.ts';
 
-/** What the authenticator needs to know about the connection. */
+/**
+ * What the authenticator needs to know about the connection. Build it once per connection (and
+ * anew after STARTTLS) and pass the same object each time: the authenticator counts failed
+ * attempts per object (attemptsLeft).
+ */
 export interface AuthConnection {
   /** "smtp", "submission", "imap", "pop3", "managesieve": app passwords may be limited per protocol. */
   protocol: string;
@@ -15,6 +19,10 @@ export interface AuthConnection {
   tlsSocket?: TLSSocket;
   /** The listener's allow_plaintext_auth: password mechanisms may be offered before TLS. */
   allowPlaintext: boolean;
+  /** The listener's name: selects auth.listener_mechanisms and whether EXTERNAL is offered. */
+  listener?: string;
+  /** This server's host name, used in CRAM-MD5 challenges (RFC 2195). */
+  hostname?: string;
 }
 
 export type AuthFailure =
@@ -31,10 +39,29 @@ export type AuthFailure =
   /** The mechanism is not offered here (e.g. password mechanisms before TLS). */
   | 'unavailable';
 
+export interface SaslFailure {
+  kind: 'failure';
+  reason: AuthFailure;
+  /** For logs only: never shown to the client. */
+  detail: string;
+  /** The authentication identity the client claimed, when known (for logs and per-account throttling). */
+  authcid?: string;
+}
+
 export type SaslStep =
-  | { kind: 'challenge'; data: Uint8Array }
+  | {
+    kind: 'challenge';
+    data: Uint8Array;
+    /**
+     * Set when this challenge carries the mechanism's own error message (SCRAM "e=…", the
+     * OAUTHBEARER JSON error): the exchange fails whatever the client answers. The authenticator
+     * counts the failure when the challenge is sent, so a client that hangs up is still counted;
+     * protocols need do nothing with it.
+     */
+    failure?: SaslFailure;
+  }
   | { kind: 'success'; account: Account; authcid: string; /** RFC 4422 additional data with success (SCRAM server-final). */ data?: Uint8Array }
-  | { kind: 'failure'; reason: AuthFailure; /** For logs only: never shown to the client. */ detail: string };
+  | SaslFailure;
 
 export interface SaslExchange {
   readonly mechanism: string;
@@ -54,4 +81,9 @@ export interface Authenticator {
   start(mechanism: string, conn: AuthConnection): SaslExchange | undefined;
   /** Username/password login outside SASL (IMAP LOGIN, POP3 USER/PASS). */
   verifyPassword(username: string, password: string, conn: AuthConnection): Promise<SaslStep>;
+  /**
+   * Failed attempts still allowed on this connection (auth.max_attempts_per_connection); at 0 the
+   * protocol should end the session (SMTP 421 4.7.0, IMAP BYE). Further attempts fail "throttled".
+   */
+  attemptsLeft?(conn: AuthConnection): number;
 }

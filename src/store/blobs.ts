@@ -41,10 +41,18 @@ export class BlobStore {
     this.spoolDir = join(dataDir, 'spool');
   }
 
+  /** Creates the directories. Safe while a server runs on the same data directory (CLI commands). */
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
-    // Spool files are never needed after a restart: an unacknowledged message was never accepted.
+  }
+
+  /**
+   * Empties the spool. Only the server that owns the data directory (it holds the lock) may call
+   * this, at start: spool files are never needed after a restart, since a message that was not yet
+   * acknowledged was never accepted.
+   */
+  async cleanSpool(): Promise<void> {
     await rm(this.spoolDir, { recursive: true, force: true });
     await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
   }

@@ -20,6 +20,18 @@ export interface Account {
   createdAt: Date;
 }
 
+/** A per-device password of an account, limited to some protocols (the secret itself is never stored). */
+export interface AppPassword {
+  id: number;
+  accountId: number;
+  /** The operator's label, e.g. "phone". */
+  name: string;
+  /** Listener protocols it is valid for ("imap", "submission", …). */
+  protocols: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
 export interface Alias { address: string; targets: string[] }
 
 export interface Mailbox {
@@ -69,6 +81,8 @@ export interface NewMessage {
 
 export interface DeliveryTarget { accountId: number; mailbox: string; prefix?: Uint8Array; flags?: string[] }
 export interface Delivered { accountId: number; mailboxId: number; uid: number; modseq: number }
+/** One message of a group commit (Store.deliverMany). */
+export interface DeliveryBatchItem { blob: BlobRef; targets: DeliveryTarget[]; opts?: { internalDate?: Date; structure?: unknown } }
 
 export interface QueueRecipient {
   address: string;
@@ -138,6 +152,14 @@ export interface Store {
   listAccounts(domain?: string): Promise<Account[]>;
   setPassword(address: string, passwordHash: string | null, credentials?: Record<string, unknown>): Promise<boolean>;
 
+  // App passwords (src/sasl/app-passwords.ts): secretHash is a SHA-256 of a high-entropy generated secret
+  addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword>;
+  listAppPasswords(accountId: number): Promise<AppPassword[]>;
+  /** The app password of an account with this secret hash, if any. */
+  findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined>;
+  removeAppPassword(accountId: number, id: number): Promise<boolean>;
+  touchAppPassword(id: number, when: Date): Promise<void>;
+
   // Aliases ("@domain" is the catch-all of domain)
   addAlias(address: string, targets: string[]): Promise<Alias>;
   /** Removes one target, or the whole alias when target is omitted. */
@@ -159,6 +181,11 @@ export interface Store {
   appendMessage(mailboxId: number, msg: NewMessage): Promise<Delivered>;
   /** Delivers one blob to several mailboxes atomically (all or none); durable when it resolves. */
   deliver(blob: BlobRef, targets: DeliveryTarget[], opts?: { internalDate?: Date; structure?: unknown }): Promise<Delivered[]>;
+  /**
+   * Group commit: several deliveries (one per message) in one transaction, so concurrent SMTP
+   * sessions share one durable commit; all or none. Results are in the order of `batch`.
+   */
+  deliverMany(batch: DeliveryBatchItem[]): Promise<Delivered[][]>;
   /** Messages of a mailbox in UID order, optionally from a UID on. */
   listMessages(mailboxId: number, opts?: { fromUid?: number; limit?: number }): Promise<MessageRecord[]>;
   getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined>;

@@ -52,3 +52,6 @@ export function time(d: Date): Buffer {
   const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z'; // YYYYMMDDHHMMSSZ
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2), 'ascii')) : tlv(0x18, Buffer.from(iso, 'ascii'));
 }
+
+export const nullValue = () => Buffer.from([0x05, 0x00]);
+export const printableString = (s: string) => tlv(0x13, Buffer.from(s, 'ascii'));

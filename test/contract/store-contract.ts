@@ -169,6 +169,26 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await s.close();
     });
 
+    test('app passwords: add, find by secret hash, list, touch, remove; gone with the account', async () => {
+      const s = await factory.create();
+      await s.addDomain('example.test');
+      const a = await s.addAccount({ address: 'a@example.test', passwordHash: null });
+      const other = await s.addAccount({ address: 'b@example.test', passwordHash: null });
+      const p = await s.addAppPassword({ accountId: a.id, name: 'phone', protocols: ['imap', 'submission'], secretHash: 'h1' });
+      assert.deepEqual([p.name, p.protocols, p.lastUsedAt], ['phone', ['imap', 'submission'], null]);
+      assert.equal((await s.findAppPassword(a.id, 'h1'))?.id, p.id);
+      assert.equal(await s.findAppPassword(other.id, 'h1'), undefined, 'scoped to the account');
+      await s.touchAppPassword(p.id, new Date(5000));
+      assert.equal((await s.listAppPasswords(a.id))[0]?.lastUsedAt?.getTime(), 5000);
+      assert.equal(await s.removeAppPassword(other.id, p.id), false);
+      assert.equal(await s.removeAppPassword(a.id, p.id), true);
+      assert.deepEqual(await s.listAppPasswords(a.id), []);
+      await s.addAppPassword({ accountId: a.id, name: 'x', protocols: ['imap'], secretHash: 'h2' });
+      await s.removeAccount('a@example.test');
+      assert.equal(await s.findAppPassword(a.id, 'h2'), undefined);
+      await s.close();
+    });
+
     if (factory.reopen) {
       test('everything survives a close and reopen', async () => {
         let s = await factory.create();

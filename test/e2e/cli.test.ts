@@ -1,7 +1,7 @@
 // The `postern` command run as a child process, as an operator would.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -81,11 +81,13 @@ describe('postern CLI', () => {
     const bad = join(root, 'bad');
     assert.equal(postern(['init', '--data', bad, '--hostname', 'mail.example.com', '--domain', 'example.com']).code, 0);
     const file = join(bad, 'postern.toml');
-    writeFileSync(file, readFileSync(file, 'utf8') + '\n[[listener]]\nname = "x"\nprotocol = "pop3"\naddress = "0.0.0.0:99999"\n');
+    const original = readFileSync(file, 'utf8');
+    const index = original.split('[[listener]]').length - 1; // the appended listener's index
+    writeFileSync(file, original + '\n[[listener]]\nname = "x"\nprotocol = "pop3"\naddress = "0.0.0.0:99999"\n');
     for (const cmd of [['start'], ['check'], ['user', 'list']]) {
       const r = postern([...cmd, '--data', bad]);
       assert.equal(r.code, 2, `${cmd.join(' ')}: ${r.err}`);
-      assert.match(r.err, /postern\.toml: invalid configuration:\n {2}listener\[\d+\]\.address: "0\.0\.0\.0:99999" is not a valid port/);
+      assert.ok(r.err.includes(`postern.toml: invalid configuration:\n  listener[${index}].address: "0.0.0.0:99999" is not a valid port`), r.err);
     }
     const missing = postern(['check', '--data', join(root, 'nope')]);
     assert.equal(missing.code, 2);
@@ -129,10 +131,16 @@ describe('postern CLI', () => {
     });
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     assert.deepEqual(await res.json(), { status: 'ok', hostname: 'localhost' });
+    // CLI commands work beside the running server; a second server on the same directory is refused.
+    assert.equal(postern(['user', 'add', 'late@example.test', '--data', dir], 'a-long-password\n').code, 0);
+    const second = postern(['start', '--data', dir]);
+    assert.equal(second.code, 1);
+    assert.match(second.err, new RegExp(`another Postern \\(pid ${child.pid}\\) is running`));
     child.kill('SIGTERM');
     const [code] = await new Promise<[number | null]>((r) => child.once('exit', (c) => r([c])));
     assert.equal(code, 0, err);
     assert.match(out, /Postern stopped\./);
     assert.match(err, /"event":"server\.stopped"/);
+    assert.equal(existsSync(join(dir, 'postern.pid')), false, 'the lock is released on stop');
   });
 });

@@ -47,7 +47,7 @@ async function play(script: string, opts: { port?: number; user?: string } = {})
 test('greeting, CAPABILITY, NOOP, LOGOUT', () => play(`
   S: * OK [CAPABILITY IMAP4rev1 IMAP4rev2 {*} AUTH=PLAIN AUTH=LOGIN] Postern IMAP ready
   C: a1 CAPABILITY
-  S: * CAPABILITY IMAP4rev1 IMAP4rev2 {*}STARTTLS AUTH=PLAIN AUTH=LOGIN
+  S: * CAPABILITY IMAP4rev1 IMAP4rev2 {*}STARTTLS AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-1 AUTH=PLAIN AUTH=LOGIN
   S: a1 OK CAPABILITY completed
   C: a2 NOOP
   S: a2 OK NOOP completed

@@ -45,13 +45,10 @@ export const startCommand: Command = {
       };
       const onTerm = () => stop('SIGTERM');
       const onInt = () => stop('SIGINT');
+      // The provider logs tls.reload.ok / tls.reload.failed itself (a failed reload keeps the old certificates).
       const onHup = () => {
-        try {
-          ctx.tls.reload();
-          ctx.log.info('tls.reloaded', {});
-        } catch (err) {
-          ctx.log.error('tls.reload_failed', { err });
-        }
+        ctx.log.info('server.signal', { signal: 'SIGHUP' });
+        ctx.tls.reload();
       };
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);

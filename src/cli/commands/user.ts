@@ -1,6 +1,7 @@
 import { parseSize } from '../../config/index.ts';
 import { UserError } from '../../errors/index.ts';
 import { dataDir, exit, parse, subcommands, UsageError, withContext, type CliIo } from '../command.ts';
+import { userImport } from './user-import.ts';
 
 async function readNewPassword(io: CliIo): Promise<string> {
   // Passwords come from stdin (or the terminal, without echo), never from argv: argv is visible
@@ -67,4 +68,5 @@ export const userCommand = subcommands('user', 'Manage accounts (password read f
       return exit.ok;
     },
   },
+  import: userImport,
 });

@@ -112,6 +112,22 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'auth: app passwords (per-device passwords limited to protocols)',
+    sql: `
+      CREATE TABLE app_passwords (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        protocols TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX app_passwords_account ON app_passwords(account_id);
+    `,
+  },
+  {
+    version: 5,
     name: 'imap: per-account UIDVALIDITY high-water mark (a re-created mailbox never repeats one)',
     sql: `
       ALTER TABLE accounts ADD COLUMN last_uidvalidity INTEGER NOT NULL DEFAULT 0;

@@ -3,7 +3,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { UserError } from '../../errors/index.ts';
 import type {
-  Account, Alias, BlobRef, CopyResult, Delivered, DeliveryTarget, Domain, FlagOperation, FlagState, Mailbox, MailboxChange,
+  Account, Alias, AppPassword, BlobRef, CopyResult, Delivered, DeliveryBatchItem, DeliveryTarget, Domain, FlagOperation, FlagState, Mailbox, MailboxChange,
   MailboxChanges, MessageRecord, NewMessage, NewQueueMessage, QueuedMessage, Store,
 } from '../types.ts';
 import { systemFlags } from '../types.ts';
@@ -229,6 +229,42 @@ export class SqliteStore implements Store {
     return Number(r.changes) > 0;
   }
 
+  // ---- App passwords
+
+  private toAppPassword(r: Row): AppPassword {
+    return {
+      id: Number(r.id),
+      accountId: Number(r.account_id),
+      name: String(r.name),
+      protocols: JSON.parse(String(r.protocols)) as string[],
+      createdAt: new Date(Number(r.created_at)),
+      lastUsedAt: r.last_used_at === null ? null : new Date(Number(r.last_used_at)),
+    };
+  }
+
+  async addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword> {
+    const r = this.q('INSERT INTO app_passwords (account_id, name, protocols, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
+      .get(a.accountId, a.name, JSON.stringify(a.protocols), a.secretHash, this.now().getTime()) as Row;
+    return this.toAppPassword(r);
+  }
+
+  async listAppPasswords(accountId: number): Promise<AppPassword[]> {
+    return (this.q('SELECT * FROM app_passwords WHERE account_id = ? ORDER BY id').all(accountId) as Row[]).map((r) => this.toAppPassword(r));
+  }
+
+  async findAppPassword(accountId: number, secretHash: string): Promise<AppPassword | undefined> {
+    const r = this.q('SELECT * FROM app_passwords WHERE account_id = ? AND secret_hash = ?').get(accountId, secretHash) as Row | undefined;
+    return r ? this.toAppPassword(r) : undefined;
+  }
+
+  async removeAppPassword(accountId: number, id: number): Promise<boolean> {
+    return Number(this.q('DELETE FROM app_passwords WHERE account_id = ? AND id = ?').run(accountId, id).changes) > 0;
+  }
+
+  async touchAppPassword(id: number, when: Date): Promise<void> {
+    this.q('UPDATE app_passwords SET last_used_at = ? WHERE id = ?').run(when.getTime(), id);
+  }
+
   // ---- Aliases
 
   async addAlias(address: string, targets: string[]): Promise<Alias> {
@@ -421,16 +457,22 @@ export class SqliteStore implements Store {
   }
 
   async deliver(blob: BlobRef, targets: DeliveryTarget[], opts: { internalDate?: Date; structure?: unknown } = {}): Promise<Delivered[]> {
-    const internalDate = opts.internalDate ?? this.now();
-    const out = this.tx(() => targets.map((t) => {
-      let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
-      if (!mb) {
-        mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
-          .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
-      }
-      return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
+    return (await this.deliverMany([{ blob, targets, opts }]))[0]!;
+  }
+
+  async deliverMany(batch: DeliveryBatchItem[]): Promise<Delivered[][]> {
+    const out = this.tx(() => batch.map(({ blob, targets, opts = {} }) => {
+      const internalDate = opts.internalDate ?? this.now();
+      return targets.map((t) => {
+        let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
+        if (!mb) {
+          mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
+            .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+        }
+        return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
+      });
     }));
-    for (const d of out) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    for (const d of out.flat()) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
     return out;
   }
 
