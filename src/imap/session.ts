@@ -497,6 +497,10 @@ export class ImapSession {
         this.tagged(tag, 'BAD', `${cmd.name}: ${err.message}`);
         return;
       }
+      if (err instanceof ImapNo) {
+        this.tagged(tag, err.status, err.code ? `[${err.code}] ${err.message}` : err.message);
+        return;
+      }
       throw err;
     }
     this.log.debug('imap.command', { command: cmd.name, tag });

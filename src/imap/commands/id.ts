@@ -1,4 +1,5 @@
 // RFC 2971 ID: the client's identification is logged; the server names itself.
+import { ParseError } from '../args.ts';
 import { anyState, defineCommand } from './types.ts';
 
 export const id = defineCommand({
@@ -8,7 +9,7 @@ export const id = defineCommand({
     r.sp();
     if (r.keyword('NIL')) return null;
     const pairs: (string | null)[] = r.list(() => r.nstring());
-    if (pairs.length % 2 !== 0 || pairs.length > 60) throw new Error('ID takes up to 30 field-value pairs');
+    if (pairs.length % 2 !== 0 || pairs.length > 60) throw new ParseError('ID takes up to 30 field-value pairs');
     return pairs;
   },
   async run(s, tag, pairs) {
