@@ -49,7 +49,8 @@ export const create = defineCommand({
       if (!(await s.ctx.store.getMailbox(account.id, parent))) await s.ctx.store.createMailbox(account.id, parent, { subscribed: false });
     }
     try {
-      await s.ctx.store.createMailbox(account.id, a.name, { specialUse: use });
+      // RFC 9051 §6.3.4: CREATE does not subscribe (clients SUBSCRIBE explicitly).
+      await s.ctx.store.createMailbox(account.id, a.name, { specialUse: use, subscribed: false });
     } catch (err) {
       if (err instanceof UserError && err.code === 'exists') throw new ImapNo('Mailbox already exists', 'ALREADYEXISTS');
       throw err;

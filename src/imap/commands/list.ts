@@ -81,17 +81,16 @@ async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> 
   const specialOnly = a.select.has('SPECIAL-USE');
   const out: { mb: Mailbox | null; name: string; attrs: string[]; childInfo: boolean }[] = [];
   for (const mb of boxes) {
-    const matched = res.some((re) => matches(mb.name, re));
-    if (!matched) {
-      // RFC 5258 §3.5 RECURSIVEMATCH / RFC 3501 LSUB: a parent of a matching subscribed child.
-      if (subscribedOnly && (a.select.has('RECURSIVEMATCH') || a.lsub)) {
-        const child = boxes.find((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
-        if (child && res.some((re) => matches(mb.name, re)) && !mb.subscribed) out.push({ mb, name: mb.name, attrs: a.lsub ? ['\\Noselect'] : [], childInfo: true });
-      }
-      continue;
-    }
+    if (!res.some((re) => matches(mb.name, re))) continue;
     if (subscribedOnly && !mb.subscribed) {
-      if (a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'))) out.push({ mb, name: mb.name, attrs: [], childInfo: true });
+      const subscribedChild = boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
+      // RFC 3501 §6.3.9: LSUB shows a "%"-matched parent of subscribed mailboxes as \Noselect;
+      // RFC 5258 §3.5: RECURSIVEMATCH returns it with CHILDINFO.
+      if (subscribedChild && a.lsub && !a.patterns.some((p) => p.endsWith('*'))) out.push({ mb, name: mb.name, attrs: ['\\Noselect'], childInfo: false });
+      else if (a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/') && !res.some((re) => matches(c.name, re)))) {
+        // Only when the subscribed descendant is not itself returned (RFC 5258 §3.5).
+        out.push({ mb, name: mb.name, attrs: a.ret.has('CHILDREN') ? ['\\HasChildren'] : [], childInfo: true });
+      }
       continue;
     }
     if (specialOnly && !mb.specialUse) continue;
