@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Context } from '../context.ts';
-import { parseMime, type MimePart } from '../mime/index.ts';
+import { mimeLimitsFromConfig, parseMime, type MimePart } from '../mime/index.ts';
 import type { MessageRecord } from '../store/index.ts';
 
 /** Ranges up to this size are read synchronously. */
@@ -83,7 +83,7 @@ export class MessageSource {
 
   async structure(): Promise<MimePart> {
     if (this.root) return this.root;
-    const root = await parseMime(this.msg.size <= 1 << 20 ? await this.read(0, this.msg.size) : this.stream());
+    const root = await parseMime(this.msg.size <= 1 << 20 ? await this.read(0, this.msg.size) : this.stream(), mimeLimitsFromConfig(this.ctx.config.mime));
     this.root = root;
     if (this.sink) this.sink.push({ messageId: this.msg.id, structure: root });
     else await this.ctx.store.saveStructure(this.msg.id, root);

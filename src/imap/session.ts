@@ -8,6 +8,7 @@ import { createDeflateRaw, createInflateRaw, constants as zconst, type DeflateRa
 import type { Context } from '../context.ts';
 import type { Connection } from '../net/index.ts';
 import type { AuthConnection } from '../sasl/index.ts';
+import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
 import { ArgReader, ParseError, type ArgLimits } from './args.ts';
 import { CommandFramer } from './framer.ts';
@@ -286,7 +287,7 @@ export class ImapSession {
     this.detach(plain);
     plain.pause();
     this.framer = new CommandFramer({ maxLineBytes: this.limits.maxLineBytes, maxLiteralBytes: this.limits.maxLiteralBytes, maxCommandBytes: this.limits.maxCommandBytes });
-    const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions() });
+    const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions({ listener: this.conn.listener.name, alpn: alpnFor(this.conn.listener.protocol) }) });
     const ok = await new Promise<boolean>((resolve) => {
       tls.once('secure', () => resolve(true));
       tls.once('error', (err) => {
