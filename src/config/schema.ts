@@ -46,6 +46,8 @@ export const configSchema = z.strictObject({
     const prev = seen.get(l.name);
     if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['listener', i, 'name'], message: `"${l.name}" is already the name of listener[${prev}]` });
     seen.set(l.name, i);
+    if (l.client_certificates && cfg.tls.client_ca === undefined) ctx.addIssue({ code: 'custom', path: ['listener', i, 'client_certificates'], message: 'needs [tls] client_ca, the CAs client certificates are verified against' });
+    if (l.client_certificates && l.tls === 'none') ctx.addIssue({ code: 'custom', path: ['listener', i, 'client_certificates'], message: 'needs tls = "starttls" or "implicit"' });
     if (l.protocol === 'http' && l.tls === 'starttls') ctx.addIssue({ code: 'custom', path: ['listener', i, 'tls'], message: 'http has no STARTTLS; use "none" or "implicit"' });
   });
 });

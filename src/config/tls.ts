@@ -18,6 +18,7 @@ export const tlsSettings = {
   certificates: key(z.array(certificateEntry), { default: [], doc: 'More certificates chosen by SNI, as [[tls.certificates]] tables with `certificate` and `private_key`; each serves the DNS names of its subjectAltName (exact or "*.example.com"); an ECDSA and an RSA certificate may share names.' }),
   session_timeout: key(atLeast(1000, '1s'), { default: '2h', doc: 'Lifetime of a TLS session ticket (session resumption); keep it shorter than ticket_key_rotation.' }),
   ticket_key_rotation: key(atLeast(60_000, '1m'), { default: '12h', doc: 'Replace the session ticket key this often (RFC 9325 §3.4: a long-lived ticket key undoes forward secrecy).' }),
+  client_ca: key(z.string().min(1).optional(), { doc: 'PEM bundle of CAs whose client certificates are accepted on listeners with client_certificates = true (for SASL EXTERNAL); relative to the data directory.' }),
   watch: key(z.boolean(), { default: true, doc: 'Reload certificates automatically when their files change (SIGHUP always reloads).' }),
   watch_debounce: key(duration, { default: '1s', doc: 'After a certificate file changes, wait this long for more changes before reloading.' }),
   watch_poll_interval: key(atLeast(1000, '1s'), { default: '30s', doc: 'Also compare the certificate files this often, for file systems where change events are missed.' }),
@@ -27,6 +28,7 @@ export const tlsSettings = {
 export const listenerTlsSettings = {
   certificate: key(z.string().min(1).optional(), { doc: 'This listener\'s own default certificate (PEM chain, relative to the data directory) instead of [tls] certificate; SNI still picks among all certificates. Set with private_key.' }),
   private_key: key(z.string().min(1).optional(), { doc: 'Private key of the listener\'s `certificate`.' }),
+  client_certificates: key(z.boolean(), { default: false, doc: 'Ask TLS clients for a certificate, verified against [tls] client_ca (optional for the client; SASL EXTERNAL uses it when the listener is in auth.external_listeners).' }),
 } satisfies z.ZodRawShape;
 
 /** The `[acme]` table. */

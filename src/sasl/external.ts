@@ -8,13 +8,14 @@
 // non-empty authzid must be one of the identities, or the certificate's account must be a master
 // user (auth.master_users).
 import type { TLSSocket } from 'node:tls';
+import { isClientCertificateVerified } from '../tls/index.ts';
 import { cancelled, fail, maxIdentityBytes, utf8, type MechanismEnv } from './mechanism.ts';
 import type { SaslExchange, SaslStep } from './types.ts';
 
 /** The e-mail identities of a verified client certificate, in preference order. */
 export function certificateIdentities(sock: TLSSocket | undefined): string[] {
-  if (!sock || !sock.authorized) return [];
-  const cert = sock.getPeerCertificate();
+  if (!isClientCertificateVerified(sock)) return [];
+  const cert = sock!.getPeerCertificate();
   if (!cert || Object.keys(cert).length === 0) return [];
   const out: string[] = [];
   for (const part of (cert.subjectaltname ?? '').split(/,\s*/)) {

@@ -21,3 +21,4 @@ export { generateKey, keyTypeOf } from './keys.ts';
 export type { KeyType } from './keys.ts';
 export { dnsRecords, tlsaRecord, formatRecord } from './dns-records.ts';
 export type { DnsRecord } from './dns-records.ts';
+export { isClientCertificateVerified } from './client-cert.ts';

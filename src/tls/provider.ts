@@ -7,6 +7,7 @@
 // handshaken with; only new handshakes see the new certificates. A reload whose files are unusable
 // keeps the old contexts and logs why.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { createSecureContext, type SecureContext, type SecureContextOptions, type Server, type TlsOptions } from 'node:tls';
 import type { Config } from '../config/index.ts';
@@ -65,7 +66,7 @@ export interface TlsProviderOptions {
   dataDir: string;
   settings: TlsSettings;
   /** Listeners with a certificate of their own (the default for handshakes on that listener). */
-  listeners?: readonly { name: string; certificate?: string | undefined; private_key?: string | undefined }[];
+  listeners?: readonly { name: string; certificate?: string | undefined; private_key?: string | undefined; client_certificates?: boolean }[];
   log?: Logger;
 }
 
@@ -167,7 +168,23 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
   const s = opts.settings;
   const { files, listenerCerts } = certificateFiles(opts);
   let ticketKeys = randomBytes(48);
-  const base = (): SecureContextOptions => baseContextOptions({ sessionTimeoutSeconds: Math.max(1, Math.round(s.session_timeout / 1000)), ticketKeys });
+  // Client certificates (SASL EXTERNAL) are verified against [tls] client_ca. Every context carries
+  // it, since SNI may switch contexts mid-handshake; only listeners with client_certificates ask.
+  const clientCaPath = s.client_ca === undefined ? undefined : isAbsolute(s.client_ca) ? s.client_ca : join(opts.dataDir, s.client_ca);
+  const readClientCa = (): Buffer | undefined => {
+    if (clientCaPath === undefined) return undefined;
+    try {
+      return readFileSync(clientCaPath);
+    } catch (err) {
+      throw new ConfigError('tls.client_ca', `${clientCaPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  };
+  let clientCa = readClientCa();
+  const certListeners = new Set((opts.listeners ?? []).filter((l) => l.client_certificates).map((l) => l.name));
+  const base = (): SecureContextOptions => ({
+    ...baseContextOptions({ sessionTimeoutSeconds: Math.max(1, Math.round(s.session_timeout / 1000)), ticketKeys }),
+    ...(clientCa ? { ca: clientCa } : {}),
+  });
 
   const loadAll = (): LoadedCertificate[] => files.map((f) => loadCertificate(f.cert, f.priv));
   let state: State;
@@ -209,6 +226,8 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
         secureContext: initial.ctx,
         SNICallback: sniCallback(initial.ctx),
         ALPNCallback: alpnCallback(req.alpn ?? defaultAlpn),
+        // Optional for the client: a session without a certificate goes on, only EXTERNAL is refused.
+        ...(req.listener !== undefined && certListeners.has(req.listener) ? { requestCert: true, rejectUnauthorized: false } : {}),
       };
     },
     contextFor: (servername) => lookupSni(state.table, servername) ?? state.defaultContext,
@@ -217,6 +236,7 @@ export function createTlsProvider(opts: TlsProviderOptions): TlsProvider {
       let certs: LoadedCertificate[];
       let next: State;
       try {
+        clientCa = readClientCa();
         certs = loadAll();
         if (certs.every((c, i) => c.contentHash === state.certs[i]?.contentHash)) return { ok: true, changed: false };
         next = buildState(certs, base(), log, listenerCerts);
