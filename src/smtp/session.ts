@@ -119,8 +119,12 @@ export class Session {
     return this.isSubmission || this.settings.mx_auth;
   }
 
+  /** One AuthConnection per socket (a new one after STARTTLS): the authenticator counts failures per object. */
+  private authConn: { socket: Socket; conn: AuthConnection } | undefined;
+
   authConnection(): AuthConnection {
-    return {
+    if (this.authConn?.socket === this.socket) return this.authConn.conn;
+    const conn: AuthConnection = {
       protocol: this.conn.listener.protocol,
       remoteAddress: this.conn.remoteAddress,
       secure: this.isSecure,
@@ -129,6 +133,8 @@ export class Session {
       listener: this.conn.listener.name,
       hostname: this.ctx.config.hostname,
     };
+    this.authConn = { socket: this.socket, conn };
+    return conn;
   }
 
   // ---- socket plumbing

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
-import { inbox, SmtpWire, startSmtpServer } from './smtp-wire.ts';
+import { inbox, plain, SmtpWire, startSmtpServer } from './smtp-wire.ts';
 
 let server: TestServer;
 before(async () => {
@@ -211,5 +211,28 @@ test('bare_line_endings = "normalize": bare LF becomes CRLF, and <LF>.<CRLF> sti
     assert.ok(m.endsWith('Subject: norm\r\n\r\none\r\ntwo\r\n.\r\nthree\r\n'), JSON.stringify(m));
   } finally {
     await s.close();
+  }
+});
+
+test('failed AUTH attempts per connection are limited: the last failure is followed by 421 and a close', async () => {
+  // delay_after_failures is raised so the address-wide throttle stays out of this test's way.
+  const server = await startSmtpServer({ config: { auth: { max_attempts_per_connection: 2, delay_after_failures: 100 } }, listeners: [{ name: 'plainsub', protocol: 'submission', tls: 'none', allow_plaintext_auth: true, limits: { greeting_delay: '0s', error_delay: '0s' } }] });
+  try {
+    const c = await SmtpWire.connect(server.port('plainsub'));
+    await c.reply();
+    await c.cmd('EHLO attempts.example');
+    assert.equal((await c.cmd(`AUTH PLAIN ${plain('alice@example.test', 'wrong-1')}`)).text, '535 5.7.8 Error: authentication credentials invalid');
+    const last = await c.cmd(`AUTH PLAIN ${plain('alice@example.test', 'wrong-2')}`);
+    assert.equal(last.text, '535 5.7.8 Error: authentication credentials invalid');
+    assert.match((await c.reply()).text, /^421 4\.7\.0 .* too many failed authentication attempts$/);
+    await c.closed();
+    // A new connection may try again, and the right password works.
+    const d = await SmtpWire.connect(server.port('plainsub'));
+    await d.reply();
+    await d.cmd('EHLO attempts.example');
+    assert.equal((await d.cmd(`AUTH PLAIN ${plain('alice@example.test', 'alice-password')}`)).code, 235);
+    d.end();
+  } finally {
+    await server.close();
   }
 });

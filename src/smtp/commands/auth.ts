@@ -86,6 +86,10 @@ export const auth = defineCommand({
       if (step.kind === 'failure') {
         s.log.info('smtp.auth.failed', { mechanism: exchange.mechanism, reason: step.reason, detail: step.detail, ip: s.conn.remoteAddress });
         await s.send(failureReply(step));
+        // Failed attempts per connection are limited (auth.max_attempts_per_connection): then goodbye.
+        if (step.reason === 'invalid-credentials' && s.ctx.auth.attemptsLeft?.(conn) === 0) {
+          await s.close(reply(421, '4.7.0', `${s.ctx.config.hostname} Error: too many failed authentication attempts`));
+        }
         return;
       }
       await s.send(reply(334, undefined, Buffer.from(step.data).toString('base64')));
