@@ -25,6 +25,7 @@ export const smtpSettings = {
   vrfy: key(z.boolean(), { default: false, doc: 'Answer VRFY with the real result; when false (default) VRFY always gets "252 2.5.0" and reveals nothing.' }),
   bare_line_endings: key(z.enum(['reject', 'normalize']), { default: 'reject', doc: 'A bare CR or LF in DATA (SMTP smuggling): "reject" the message with "550 5.6.0", or "normalize" it to CRLF. Never passed on as is.' }),
   reject_sender_login_mismatch: key(z.boolean(), { default: true, doc: 'Authenticated clients may use only their own addresses, their plus-addresses and aliases that deliver to them in MAIL FROM ("553 5.7.1" otherwise).' }),
+  quota_full_tempfail: key(z.boolean(), { default: false, doc: 'Refuse recipients over their storage quota with 452 4.2.2 (try later) instead of 552 5.2.2 (bounce), like Dovecot\'s quota_full_tempfail.' }),
   recipient_delimiter: key(z.string().max(4).regex(/^[^@\s"<>]*$/, 'use characters such as "+" or "-"'), { default: '+', doc: 'Plus-addressing separator(s): user+tag@domain delivers to user@domain. "" turns plus-addressing off.' }),
   max_received_headers: key(count.min(1), { default: 50, doc: 'A message with more Received headers than this is a mail loop: "554 5.4.6".' }),
   mx_auth: key(z.boolean(), { default: false, doc: 'Offer AUTH on smtp (MX, port 25) listeners too; submission listeners always offer it (after TLS).' }),

@@ -1,7 +1,7 @@
 // RCPT TO (RFC 5321 §4.1.1.3): parse the forward-path strictly (address.ts refuses the relay
 // tricks), resolve it in directory/, and ask policy/relay. Unknown local users are refused now
 // (550 5.1.1), never accepted and bounced later (no backscatter).
-import { decideRelay } from '../../policy/index.ts';
+import { checkQuota, decideRelay } from '../../policy/index.ts';
 import { parsePath } from '../address.ts';
 import { defineCommand } from '../command.ts';
 import { parseRcptParams } from '../params.ts';
@@ -54,10 +54,24 @@ export const rcpt = defineCommand({
         s.log.info('smtp.rcpt.rejected', { rcpt: address, reason: 'relay-denied', detail: verdict.detail });
         await s.send(reply(554, '5.7.1', `<${address}>: Relay access denied`));
         return;
-      case 'local':
+      case 'local': {
         if (res.kind !== 'deliver') throw new Error('local verdict without a delivery');
-        tx.recipients.push({ address, notify: params.params.notify, orcpt: params.params.orcpt, local: res.local.map((l) => ({ accountId: l.accountId, address: l.address })), remote: res.remote });
+        // A direct mailbox that is full is refused now; an alias delivers to its members with room.
+        const room = [];
+        for (const l of res.local) {
+          const acct = await s.ctx.store.getAccountById(l.accountId);
+          const q = checkQuota({ usedBytes: acct?.usedBytes ?? 0, quotaBytes: acct?.quotaBytes ?? null, declaredBytes: tx.params.size });
+          if (q.kind === 'ok') room.push(l);
+          else s.log.info('smtp.rcpt.over_quota', { rcpt: address, account: l.address, detail: q.detail });
+        }
+        if (room.length === 0 && res.remote.length === 0) {
+          const temp = s.ctx.config.smtp.quota_full_tempfail;
+          await s.send(reply(temp ? 452 : 552, temp ? '4.2.2' : '5.2.2', `<${address}>: Recipient address rejected: Mailbox full`));
+          return;
+        }
+        tx.recipients.push({ address, notify: params.params.notify, orcpt: params.params.orcpt, local: room.map((l) => ({ accountId: l.accountId, address: l.address })), remote: res.remote });
         break;
+      }
       case 'relay':
         tx.recipients.push({ address, notify: params.params.notify, orcpt: params.params.orcpt, local: [], remote: [address] });
         break;
