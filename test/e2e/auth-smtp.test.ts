@@ -198,7 +198,7 @@ test('app passwords: nodemailer submits with one for submission; an IMAP-only on
 });
 
 test('throttling: a blocked address gets 454 4.7.0, even with the right password', async () => {
-  const s = await startSmtpServer({ config: { auth: { ...auth, ip_block_after: 3 } }, captureLogs: true });
+  const s = await startSmtpServer({ config: { auth: { ...auth, ip_block_after: 3, max_attempts_per_connection: 10 } }, captureLogs: true });
   try {
     const c = await SmtpWire.connect(s.port('subs'), { tls: { ca: s.certPem } });
     await c.reply();
