@@ -150,6 +150,11 @@ async function sectionRange(src: MessageSource, root: MimePart, s: Section): Pro
 
 /** The content of BODY[section] / BINARY[section] (before any partial). null when the part does not exist. */
 export async function sectionContent(src: MessageSource, s: Section, binary: boolean): Promise<Buffer | null> {
+  // The whole message's header (the most common fetch of all) comes from the shared cache.
+  if (s.path.length === 0 && (s.text === 'HEADER' || s.text === 'HEADER.FIELDS' || s.text === 'HEADER.FIELDS.NOT')) {
+    const header = await src.rootHeader();
+    return s.text === 'HEADER' ? header : filterHeader(header, s.fields, s.text === 'HEADER.FIELDS.NOT');
+  }
   const root = await src.structure();
   const range = await sectionRange(src, root, s);
   if (!range) return null;

@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import type { Connection, ProtocolHandler, RefuseReason } from '../net/index.ts';
 import { imapLimitsOf } from './limits.ts';
 import { ImapSession, type AccountSessions, type RecentClaims } from './session.ts';
+import { MessageCache } from './message-cache.ts';
 
 const reasons: Record<RefuseReason, string> = {
   denied: 'Access denied',
@@ -16,11 +17,12 @@ const reasons: Record<RefuseReason, string> = {
 export function createImapHandler(ctx: Context): ProtocolHandler {
   const accountSessions: AccountSessions = new Map();
   const recentClaims: RecentClaims = new Map();
+  const messageCache = new MessageCache();
   return {
     // RFC 9051 §7.1.5: BYE as the greeting refuses the connection.
     refusal: (reason) => `* BYE [UNAVAILABLE] ${reasons[reason]}\r\n`,
     async handle(conn: Connection) {
-      const session = new ImapSession(ctx, conn, imapLimitsOf(ctx.config, conn.listener), accountSessions, recentClaims);
+      const session = new ImapSession(ctx, conn, imapLimitsOf(ctx.config, conn.listener), accountSessions, recentClaims, messageCache);
       await session.run();
     },
   };

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import type { Context } from '../context.ts';
 import { mimeLimitsFromConfig, parseMime, type MimePart } from '../mime/index.ts';
 import type { MessageRecord } from '../store/index.ts';
+import { MessageCache } from './message-cache.ts';
 
 /** Ranges up to this size are read synchronously. */
 const SYNC_READ_MAX = 64 * 1024;
@@ -19,12 +20,31 @@ export class MessageSource {
   readonly msg: MessageRecord;
   private root: MimePart | undefined;
   private readonly sink: StructureSink | undefined;
+  private readonly cache: MessageCache | undefined;
 
-  constructor(ctx: Context, msg: MessageRecord, sink?: StructureSink) {
+  constructor(ctx: Context, msg: MessageRecord, sink?: StructureSink, cache?: MessageCache) {
     this.ctx = ctx;
     this.msg = msg;
     this.sink = sink;
-    if (msg.structure && typeof msg.structure === 'object' && 'bodyStart' in (msg.structure as object)) this.root = msg.structure as MimePart;
+    this.cache = cache;
+  }
+
+  private get cacheKey(): string {
+    return MessageCache.key(this.msg.blobHash, this.msg.prefix);
+  }
+
+  /**
+   * The root header block (prefix included): BODY[HEADER] and BODY[HEADER.FIELDS …] of the whole
+   * message. Served from the shared cache when it can be, without the structure or the file.
+   */
+  async rootHeader(): Promise<Buffer> {
+    const p = this.msg.prefix;
+    const cached = this.cache?.header(this.msg.blobHash);
+    if (cached) return p.length === 0 ? cached : Buffer.concat([p, cached]);
+    const root = await this.structure();
+    const raw = await this.read(root.start, root.bodyStart);
+    if (this.cache && root.start === 0 && raw.length >= p.length) this.cache.setHeader(this.msg.blobHash, Buffer.from(raw.subarray(p.length)));
+    return raw;
   }
 
   get size(): number {
@@ -83,8 +103,18 @@ export class MessageSource {
 
   async structure(): Promise<MimePart> {
     if (this.root) return this.root;
+    const hit = this.cache?.structure(this.cacheKey);
+    if (hit) return (this.root = hit);
+    // The record's structure is parsed from JSON on first access (store), so it is read only here.
+    const stored = this.msg.structure;
+    if (stored && typeof stored === 'object' && 'bodyStart' in stored) {
+      this.root = stored as MimePart;
+      this.cache?.setStructure(this.cacheKey, this.root);
+      return this.root;
+    }
     const root = await parseMime(this.msg.size <= 1 << 20 ? await this.read(0, this.msg.size) : this.stream(), mimeLimitsFromConfig(this.ctx.config.mime));
     this.root = root;
+    this.cache?.setStructure(this.cacheKey, root);
     if (this.sink) this.sink.push({ messageId: this.msg.id, structure: root });
     else await this.ctx.store.saveStructure(this.msg.id, root);
     return root;

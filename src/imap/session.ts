@@ -18,6 +18,7 @@ import type { MailboxView } from './mailbox-view.ts';
 import type { ImapLimits } from './limits.ts';
 import { ImapNo } from './errors.ts';
 import type { StructureSink } from './message-source.ts';
+import { MessageCache } from './message-cache.ts';
 
 export type SessionState =
   | { kind: 'not-authenticated' }
@@ -56,6 +57,8 @@ export class ImapSession {
   private unwatch: (() => void) | undefined;
   /** MIME structures parsed during the running command, saved together (flushStructures). */
   readonly structures: StructureSink = [];
+  /** Structures and header blocks shared by every session of the server. */
+  readonly messageCache: MessageCache;
   /** Set by the store's change feed when the selected mailbox changed. */
   mailboxDirty = false;
   private idleWaiter: (() => void) | undefined;
@@ -66,8 +69,9 @@ export class ImapSession {
 
   readonly recentClaims: RecentClaims;
 
-  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map()) {
+  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map(), messageCache: MessageCache = new MessageCache()) {
     this.recentClaims = recentClaims;
+    this.messageCache = messageCache;
     this.ctx = ctx;
     this.conn = conn;
     this.limits = limits;

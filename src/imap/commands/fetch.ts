@@ -47,7 +47,7 @@ function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs 
 
 /** Renders one message's FETCH response pieces (strings and raw literals). */
 async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchItem[], uid: boolean, flags: string[]): Promise<(string | Uint8Array)[]> {
-  const src = new MessageSource(s.ctx, msg, s.structures);
+  const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
   const out: (string | Uint8Array)[] = [];
   const opts = { utf8: s.utf8 };
   const seen = new Set<string>();

@@ -52,7 +52,7 @@ export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: 
     for (const msg of batch) {
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
-      if (await matches(key, { src: new MessageSource(s.ctx, msg, s.structures), seq, inSet, now, recent: view.recent.has(msg.uid) })) {
+      if (await matches(key, { src: new MessageSource(s.ctx, msg, s.structures, s.messageCache), seq, inSet, now, recent: view.recent.has(msg.uid) })) {
         out.push(msg.uid);
         modseqs.set(msg.uid, msg.modseq);
         if (msg.modseq > maxModseq) maxModseq = msg.modseq;

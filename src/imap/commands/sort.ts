@@ -27,7 +27,7 @@ async function collect(s: ImapSession, key: SearchKey): Promise<SortFacts[]> {
   const out: SortFacts[] = [];
   for (let i = 0; i < uids.length; i += 200) {
     for (const msg of await s.ctx.store.getMessagesByUid(view.mailbox.id, uids.slice(i, i + 200))) {
-      const root = await new MessageSource(s.ctx, msg, s.structures).structure();
+      const root = await new MessageSource(s.ctx, msg, s.structures, s.messageCache).structure();
       out.push(factsOf(root, { seq: view.seqOf(msg.uid), uid: msg.uid, size: msg.size, arrival: msg.internalDate.getTime() }));
     }
   }

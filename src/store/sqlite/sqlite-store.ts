@@ -11,6 +11,9 @@ import { latestVersion, migrations } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
+/** Every column of messages but the structure JSON (loaded on first access instead). */
+const messageColumnsLean = 'id, mailbox_id, uid, modseq, blob_hash, prefix, size, internal_date, system_flags, keywords';
+
 /** Bit i of system_flags is systemFlags[i]. */
 export function flagsToBits(flags: readonly string[]): { bits: number; keywords: string[] } {
   let bits = 0;
@@ -405,7 +408,9 @@ export class SqliteStore implements Store {
       configurable: true,
       get: () => {
         if (!done) {
-          parsed = r.structure === null ? null : JSON.parse(String(r.structure));
+          // Rows read without the (large) structure column fetch it here, on first access.
+          const text = 'structure' in r ? r.structure : (this.q('SELECT structure FROM messages WHERE id = ?').get(Number(r.id)) as { structure: SQLInputValue } | undefined)?.structure ?? null;
+          parsed = text === null ? null : JSON.parse(String(text));
           done = true;
         }
         return parsed;
@@ -501,12 +506,13 @@ export class SqliteStore implements Store {
     // Dense requests read the UID range in one pass; sparse ones look each UID up.
     if (hi - lo + 1 <= sorted.length * 4) {
       const want = new Set(sorted);
-      const rows = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').all(mailboxId, lo, hi) as Row[];
+      // Without the structure column: most FETCHes need flags and sizes, and IMAP caches structures.
+      const rows = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`).all(mailboxId, lo, hi) as Row[];
       return rows.filter((r) => want.has(Number(r.uid))).map((r) => this.toMessage(r));
     }
     const out: MessageRecord[] = [];
     for (const u of sorted) {
-      const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, u) as Row | undefined;
+      const r = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, u) as Row | undefined;
       if (r) out.push(this.toMessage(r));
     }
     return out;
