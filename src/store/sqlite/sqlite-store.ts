@@ -46,6 +46,53 @@ export function canonicalAddress(address: string): string {
   return at < 0 ? address : address.slice(0, at) + '@' + address.slice(at + 1).toLowerCase();
 }
 
+/** A MessageRecord whose structure is parsed (and, if need be, read) on first access. */
+class LazyMessage implements MessageRecord {
+  id: number;
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  blobHash: string;
+  prefix: Uint8Array;
+  size: number;
+  internalDate: Date;
+  flags: string[];
+  private raw: SQLInputValue | undefined;
+  private parsed: unknown;
+  private done = false;
+  private readonly load: (id: number) => SQLInputValue;
+
+  constructor(m: MessageRecord, raw: SQLInputValue | undefined, load: (id: number) => SQLInputValue) {
+    this.id = m.id;
+    this.mailboxId = m.mailboxId;
+    this.uid = m.uid;
+    this.modseq = m.modseq;
+    this.blobHash = m.blobHash;
+    this.prefix = m.prefix;
+    this.size = m.size;
+    this.internalDate = m.internalDate;
+    this.flags = m.flags;
+    this.raw = raw;
+    this.load = load;
+  }
+
+  get structure(): unknown {
+    if (!this.done) {
+      const text = this.raw === undefined ? this.load(this.id) : this.raw;
+      this.parsed = text === null ? null : JSON.parse(String(text));
+      this.raw = undefined;
+      this.done = true;
+    }
+    return this.parsed;
+  }
+
+  set structure(v: unknown) {
+    this.parsed = v;
+    this.raw = undefined;
+    this.done = true;
+  }
+}
+
 export interface SqliteStoreOptions {
   /** Path of the database file, or ":memory:". */
   path: string;
@@ -399,28 +446,10 @@ export class SqliteStore implements Store {
   // ---- Messages
 
   private toMessage(r: Row): MessageRecord {
-    const m = this.toMessageEager(r, false);
-    // The structure JSON is parsed on first access: FLAGS-only fetches over many messages skip it.
-    let parsed: unknown;
-    let done = false;
-    Object.defineProperty(m, 'structure', {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!done) {
-          // Rows read without the (large) structure column fetch it here, on first access.
-          const text = 'structure' in r ? r.structure : (this.q('SELECT structure FROM messages WHERE id = ?').get(Number(r.id)) as { structure: SQLInputValue } | undefined)?.structure ?? null;
-          parsed = text === null ? null : JSON.parse(String(text));
-          done = true;
-        }
-        return parsed;
-      },
-      set: (v: unknown) => {
-        parsed = v;
-        done = true;
-      },
-    });
-    return m;
+    // The structure JSON is parsed on first access (FLAGS-only fetches over many messages skip it);
+    // rows read without the structure column fetch it then. A class with a prototype getter is far
+    // cheaper per row than defining a property on each record.
+    return new LazyMessage(this.toMessageEager(r, false), 'structure' in r ? r.structure : undefined, (id) => (this.q('SELECT structure FROM messages WHERE id = ?').get(id) as { structure: SQLInputValue } | undefined)?.structure ?? null);
   }
 
   private toMessageEager(r: Row, withStructure: boolean): MessageRecord {
@@ -433,7 +462,7 @@ export class SqliteStore implements Store {
       prefix: r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array),
       size: Number(r.size),
       internalDate: new Date(Number(r.internal_date)),
-      flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]),
+      flags: bitsToFlags(Number(r.system_flags), r.keywords === '[]' ? [] : (JSON.parse(String(r.keywords)) as string[])),
       structure: !withStructure || r.structure === null ? null : JSON.parse(String(r.structure)),
     };
   }
