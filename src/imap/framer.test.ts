@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandFramer, type FramerLimits } from './framer.ts';
+import { rng } from '../../test/helpers/random.ts';
 
 const limits: FramerLimits = { maxLineBytes: 100, maxLiteralBytes: 50, maxCommandBytes: 200 };
 
@@ -35,16 +36,6 @@ function splits(input: Buffer): Uint8Array[][] {
   return out;
 }
 
-/** Seeded PRNG (mulberry32) so fuzz failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fixtures: { name: string; input: string; expect: Out[] }[] = [
   { name: 'simple commands', input: 'a1 NOOP\r\na2 LOGOUT\r\n', expect: [{ command: 'a1 NOOP' }, { command: 'a2 LOGOUT' }] },

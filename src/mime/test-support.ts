@@ -2,18 +2,8 @@
 
 import assert from 'node:assert/strict';
 import type { MimePart } from './types.ts';
+export { rng } from '../../test/helpers/random.ts';
 
-/** A small seeded PRNG (mulberry32) so random chunkings are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Structural invariants every tree must satisfy. */
 export function checkOffsets(part: MimePart, size: number, lo = 0, hi = size): void {

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, startImapServer, type ImapTestServer } from './imap-client.ts';
+import { rng } from '../helpers/random.ts';
 
 let srv: ImapTestServer;
 before(async () => {
@@ -12,14 +13,6 @@ after(async () => {
   await srv.server.close();
 });
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = [
   'SELECT INBOX', 'FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODYSTRUCTURE)', 'UID FETCH 1:* (BODY[1.2.MIME]<0.10>)',

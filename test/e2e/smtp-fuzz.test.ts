@@ -5,17 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
 import { SmtpWire, startSmtpServer } from './smtp-wire.ts';
+import { rng } from '../helpers/random.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = [
   'EHLO fuzz.example\r\n', 'HELO x\r\n', 'MAIL FROM:<a@example.org>\r\n', 'MAIL FROM:<>\r\n', 'RCPT TO:<alice@example.test>\r\n',
