@@ -5,13 +5,14 @@
 // EXTERNAL is not here: IMAP listeners do not request client certificates yet (see
 // test/e2e/auth-external.test.ts for EXTERNAL over real TLS).
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { connect, type TLSSocket } from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import { createAppPassword } from '../../src/sasl/index.ts';
 import { ScramClient } from '../../src/sasl/scram-client.test-helper.ts';
+import { clientChannelBinding, scramAnswer } from './auth-wire.test-helper.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { RawImap } from './imap-client.ts';
 
@@ -84,22 +85,6 @@ async function isLoggedIn(c: RawImap): Promise<boolean> {
   return (await c.cmd('z', 'SELECT INBOX')).at(-1)!.startsWith('z OK');
 }
 
-function scramAnswer(client: ScramClient, seen: string[] = []) {
-  return (ch: string) => {
-    seen.push(ch);
-    if (ch.startsWith('r=')) return b64(client.final(ch));
-    if (ch.startsWith('v=')) {
-      assert.equal(ch, `v=${client.expectedServerSignature}`, 'server signature');
-      return '';
-    }
-    return '*';
-  };
-}
-
-const cb = (sock: TLSSocket, type: string) => (type === 'tls-exporter'
-  ? sock.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0))
-  : createHash('sha256').update(sock.getPeerCertificate().raw).digest());
-
 test('before STARTTLS nothing is offered; after it every mechanism is', async () => {
   const c = await RawImap.open(server.port('imap'));
   const greet = await c.line();
@@ -148,7 +133,7 @@ for (const [mech, h, type, how] of [
 ] as const) {
   test(`${mech} with ${type} over ${how} TLS`, async () => {
     const c = how === 'implicit' ? await imaps() : await starttls();
-    const client = new ScramClient({ h, user: USER, password: PASS, cnonce: 'plusnonce', gs2Header: `p=${type},,`, cbData: cb(c.socket as TLSSocket, type) });
+    const client = new ScramClient({ h, user: USER, password: PASS, cnonce: 'plusnonce', gs2Header: `p=${type},,`, cbData: clientChannelBinding(c.socket as TLSSocket, type) });
     assert.match(await authenticate(c, 'a', mech, client.first(), scramAnswer(client)), /^a OK /);
     assert.ok(await isLoggedIn(c));
     c.close();

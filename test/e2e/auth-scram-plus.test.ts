@@ -1,13 +1,12 @@
 // SCRAM-*-PLUS over real TLS on 127.0.0.1, through a full in-process Postern (listener, TLS,
 // store, directory, authenticator), with both channel-binding types and the downgrade check.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { connect, type TLSSocket } from 'node:tls';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ScramClient } from '../../src/sasl/scram-client.test-helper.ts';
-import { dec, enc, LineClient, saslTestHandler } from './auth-wire.test-helper.ts';
+import { dec, enc, LineClient, saslTestHandler, clientChannelBinding } from './auth-wire.test-helper.ts';
 
 let server: TestServer;
 const fast = { argon2_memory_kib: 1024, argon2_passes: 1, scram_iterations: 4096, delay_after_failures: 100 };
@@ -31,12 +30,6 @@ async function tlsClient(opts: { maxVersion?: 'TLSv1.2' | 'TLSv1.3' } = {}): Pro
   return { c, sock };
 }
 
-function cbData(sock: TLSSocket, type: string): Buffer {
-  if (type === 'tls-exporter') return sock.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0));
-  // RFC 5929 §4.1: the certificate is signed with ecdsa-with-SHA256, so SHA-256.
-  return createHash('sha256').update(sock.getPeerCertificate().raw).digest();
-}
-
 async function scram(c: LineClient, mech: string, client: ScramClient, overrides: { cb?: string } = {}): Promise<string> {
   const s1 = await c.send(`AUTH ${mech} ${enc(client.first())}`);
   if (!s1.startsWith('+ ')) return s1;
@@ -58,7 +51,7 @@ for (const mech of ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'] as const) {
       const { c, sock } = await tlsClient();
       const client = new ScramClient({
         h: mech.includes('256') ? 'sha256' : 'sha1', user: 'alice@example.test', password: 'pencil and paper',
-        cnonce: 'client-nonce-1', gs2Header: `p=${type},,`, cbData: cbData(sock, type),
+        cnonce: 'client-nonce-1', gs2Header: `p=${type},,`, cbData: clientChannelBinding(sock, type),
       });
       const r = await scram(c, mech, client);
       assert.equal(r, `OK ${enc(`v=${client.expectedServerSignature}`)}`);
@@ -70,7 +63,7 @@ for (const mech of ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'] as const) {
 test('channel-binding data from another TLS connection is refused (a man in the middle)', async () => {
   const a = await tlsClient();
   const b = await tlsClient();
-  const client = new ScramClient({ h: 'sha256', user: 'alice@example.test', password: 'pencil and paper', cnonce: 'n', gs2Header: 'p=tls-exporter,,', cbData: cbData(b.sock, 'tls-exporter') });
+  const client = new ScramClient({ h: 'sha256', user: 'alice@example.test', password: 'pencil and paper', cnonce: 'n', gs2Header: 'p=tls-exporter,,', cbData: clientChannelBinding(b.sock, 'tls-exporter') });
   assert.equal(await scram(a.c, 'SCRAM-SHA-256-PLUS', client), 'e=channel-bindings-dont-match / NO invalid-credentials');
   a.c.close();
   b.c.close();
@@ -91,7 +84,7 @@ test('over TLS 1.2 only tls-server-end-point is available', async () => {
   assert.equal(sock.getProtocol(), 'TLSv1.2');
   const exp = new ScramClient({ h: 'sha256', user: 'alice@example.test', password: 'pencil and paper', cnonce: 'n', gs2Header: 'p=tls-exporter,,', cbData: Buffer.alloc(32) });
   assert.equal(await scram(c, 'SCRAM-SHA-256-PLUS', exp), 'NO malformed');
-  const sep = new ScramClient({ h: 'sha256', user: 'alice@example.test', password: 'pencil and paper', cnonce: 'n', gs2Header: 'p=tls-server-end-point,,', cbData: cbData(sock, 'tls-server-end-point') });
+  const sep = new ScramClient({ h: 'sha256', user: 'alice@example.test', password: 'pencil and paper', cnonce: 'n', gs2Header: 'p=tls-server-end-point,,', cbData: clientChannelBinding(sock, 'tls-server-end-point') });
   assert.match(await scram(c, 'SCRAM-SHA-256-PLUS', sep), /^OK /);
   c.close();
 });

@@ -5,13 +5,14 @@
 // EXTERNAL is not here: listeners do not request client certificates yet (see auth-external).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import nodemailer from 'nodemailer';
 import { createAppPassword } from '../../src/sasl/index.ts';
 import { ScramClient } from '../../src/sasl/scram-client.test-helper.ts';
+import { clientChannelBinding, scramAnswer } from './auth-wire.test-helper.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { SmtpWire, startSmtpServer } from './smtp-wire.ts';
 
@@ -68,22 +69,6 @@ async function authenticate(c: SmtpWire, mech: string, ir: string | undefined, a
   return r.text;
 }
 
-function scramAnswer(client: ScramClient, seen: string[] = []) {
-  return (ch: string) => {
-    seen.push(ch);
-    if (ch.startsWith('r=')) return b64(client.final(ch));
-    if (ch.startsWith('v=')) {
-      assert.equal(ch, `v=${client.expectedServerSignature}`, 'server signature');
-      return '';
-    }
-    return '*';
-  };
-}
-
-const cb = (sock: TLSSocket, type: string) => (type === 'tls-exporter'
-  ? sock.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0))
-  : createHash('sha256').update(sock.getPeerCertificate().raw).digest());
-
 test('no AUTH before STARTTLS; every mechanism after it', async () => {
   const c = await SmtpWire.connect(server.port('sub'));
   await c.reply();
@@ -127,7 +112,7 @@ for (const [mech, h, type, how] of [
 ] as const) {
   test(`${mech} with ${type} over ${how} TLS`, async () => {
     const c = how === 'implicit' ? await subs() : await sub();
-    const client = new ScramClient({ h, user: USER, password: PASS, cnonce: 'plus', gs2Header: `p=${type},,`, cbData: cb(c.socket as TLSSocket, type) });
+    const client = new ScramClient({ h, user: USER, password: PASS, cnonce: 'plus', gs2Header: `p=${type},,`, cbData: clientChannelBinding(c.socket as TLSSocket, type) });
     assert.match(await authenticate(c, mech, client.first(), scramAnswer(client)), /^235 /);
     c.end();
   });

@@ -6,10 +6,13 @@
 //   C: LOGIN <b64 user> <b64 pass> S: OK | NO <reason>
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Context } from '../../src/context.ts';
 import type { Connection, ProtocolHandler } from '../../src/net/index.ts';
 import type { AuthConnection, Authenticator, SaslExchange, SaslStep } from '../../src/sasl/index.ts';
+import type { ScramClient } from '../../src/sasl/scram-client.test-helper.ts';
 
 const b64 = (d: Uint8Array | undefined) => (d && d.length > 0 ? Buffer.from(d).toString('base64') : '');
 
@@ -91,3 +94,26 @@ export class LineClient {
 
 export const enc = (s: string | Buffer) => Buffer.from(s).toString('base64');
 export const dec = (s: string) => Buffer.from(s, 'base64').toString();
+
+/**
+ * The client's side of channel binding, computed independently of the server's code: RFC 9266
+ * tls-exporter, or RFC 5929 §4.1 tls-server-end-point (the test certificates are signed with
+ * ecdsa-with-SHA256, so SHA-256).
+ */
+export function clientChannelBinding(sock: TLSSocket, type: string): Buffer {
+  if (type === 'tls-exporter') return sock.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0));
+  return createHash('sha256').update(sock.getPeerCertificate().raw).digest();
+}
+
+/** Answers a SCRAM exchange's challenges (decoded text) for a protocol's wire loop; "*" cancels anything unexpected. */
+export function scramAnswer(client: ScramClient, seen: string[] = []) {
+  return (ch: string): string => {
+    seen.push(ch);
+    if (ch.startsWith('r=')) return enc(client.final(ch));
+    if (ch.startsWith('v=')) {
+      assert.equal(ch, `v=${client.expectedServerSignature}`, 'server signature');
+      return '';
+    }
+    return '*';
+  };
+}
