@@ -46,7 +46,11 @@ export function canonicalAddress(address: string): string {
   return at < 0 ? address : address.slice(0, at) + '@' + address.slice(at + 1).toLowerCase();
 }
 
-/** A MessageRecord whose structure is parsed (and, if need be, read) on first access. */
+/**
+ * A message row as a MessageRecord whose structure JSON is parsed on first access (FLAGS-only
+ * fetches over many messages skip it); rows read without the structure column fetch it then. A
+ * class with a prototype getter is far cheaper per row than a property defined on each record.
+ */
 class LazyMessage implements MessageRecord {
   id: number;
   mailboxId: number;
@@ -62,17 +66,17 @@ class LazyMessage implements MessageRecord {
   private done = false;
   private readonly load: (id: number) => SQLInputValue;
 
-  constructor(m: MessageRecord, raw: SQLInputValue | undefined, load: (id: number) => SQLInputValue) {
-    this.id = m.id;
-    this.mailboxId = m.mailboxId;
-    this.uid = m.uid;
-    this.modseq = m.modseq;
-    this.blobHash = m.blobHash;
-    this.prefix = m.prefix;
-    this.size = m.size;
-    this.internalDate = m.internalDate;
-    this.flags = m.flags;
-    this.raw = raw;
+  constructor(r: Row, load: (id: number) => SQLInputValue) {
+    this.id = Number(r.id);
+    this.mailboxId = Number(r.mailbox_id);
+    this.uid = Number(r.uid);
+    this.modseq = Number(r.modseq);
+    this.blobHash = String(r.blob_hash);
+    this.prefix = r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array);
+    this.size = Number(r.size);
+    this.internalDate = new Date(Number(r.internal_date));
+    this.flags = bitsToFlags(Number(r.system_flags), r.keywords === '[]' ? [] : (JSON.parse(String(r.keywords)) as string[]));
+    this.raw = 'structure' in r ? r.structure : undefined;
     this.load = load;
   }
 
@@ -445,26 +449,12 @@ export class SqliteStore implements Store {
 
   // ---- Messages
 
-  private toMessage(r: Row): MessageRecord {
-    // The structure JSON is parsed on first access (FLAGS-only fetches over many messages skip it);
-    // rows read without the structure column fetch it then. A class with a prototype getter is far
-    // cheaper per row than defining a property on each record.
-    return new LazyMessage(this.toMessageEager(r, false), 'structure' in r ? r.structure : undefined, (id) => (this.q('SELECT structure FROM messages WHERE id = ?').get(id) as { structure: SQLInputValue } | undefined)?.structure ?? null);
-  }
+  /** Reads a structure the row was loaded without (one loader for every row, not a closure each). */
+  private readonly loadStructure = (id: number): SQLInputValue =>
+    (this.q('SELECT structure FROM messages WHERE id = ?').get(id) as { structure: SQLInputValue } | undefined)?.structure ?? null;
 
-  private toMessageEager(r: Row, withStructure: boolean): MessageRecord {
-    return {
-      id: Number(r.id),
-      mailboxId: Number(r.mailbox_id),
-      uid: Number(r.uid),
-      modseq: Number(r.modseq),
-      blobHash: String(r.blob_hash),
-      prefix: r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array),
-      size: Number(r.size),
-      internalDate: new Date(Number(r.internal_date)),
-      flags: bitsToFlags(Number(r.system_flags), r.keywords === '[]' ? [] : (JSON.parse(String(r.keywords)) as string[])),
-      structure: !withStructure || r.structure === null ? null : JSON.parse(String(r.structure)),
-    };
+  private toMessage(r: Row): MessageRecord {
+    return new LazyMessage(r, this.loadStructure);
   }
 
   /** Inserts one message row; must run inside a transaction. */
