@@ -15,7 +15,7 @@ import type { SaslExchange, SaslStep } from './types.ts';
 /** The e-mail identities of a verified client certificate, in preference order. */
 export function certificateIdentities(sock: TLSSocket | undefined): string[] {
   if (!isClientCertificateVerified(sock)) return [];
-  const cert = sock!.getPeerCertificate();
+  const cert = sock.getPeerCertificate();
   if (!cert || Object.keys(cert).length === 0) return [];
   const out: string[] = [];
   for (const part of (cert.subjectaltname ?? '').split(/,\s*/)) {

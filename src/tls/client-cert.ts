@@ -7,7 +7,7 @@ import type { TLSSocket } from 'node:tls';
 
 interface HandleWithVerify { verifyError?: () => Error | null }
 
-export function isClientCertificateVerified(sock: TLSSocket | undefined): boolean {
+export function isClientCertificateVerified(sock: TLSSocket | undefined): sock is TLSSocket {
   if (!sock || !sock.encrypted) return false;
   const peer = sock.getPeerCertificate();
   if (!peer || Object.keys(peer).length === 0) return false;
