@@ -17,16 +17,35 @@ export class MailboxView {
   readonly uids: UidList;
   /** The MODSEQ up to which changes have been announced. */
   modseq: number;
+  // Every IDLE session holds a view, and these sets are mostly empty: each is allocated when
+  // first used (the getters), and read through its field here so reading allocates nothing.
   /** UIDs expunged by others but not yet announced (their sequence numbers still stand). */
-  private readonly pendingExpunge = new Set<number>();
-  /** MODSEQs of this session's own STOREs, already answered by the STORE itself. */
-  readonly ownModseqs = new Set<number>();
-  /** Keywords announced in the FLAGS response (RFC 9051 §7.3.5: every keyword in use is listed). */
-  readonly keywords = new Set<string>();
-  /** UIDs that are \Recent in this session (RFC 3501 §2.3.2). */
-  readonly recent = new Set<number>();
+  private pendingExpunge: Set<number> | undefined;
+  private ownModseqSet: Set<number> | undefined;
+  private keywordSet: Set<string> | undefined;
+  private recentSet: Set<number> | undefined;
   /** RFC 5182 SEARCHRES: the UIDs saved by the last SEARCH … RETURN (SAVE). */
   saved: number[] = [];
+
+  /** MODSEQs of this session's own STOREs, already answered by the STORE itself. */
+  get ownModseqs(): Set<number> {
+    return (this.ownModseqSet ??= new Set());
+  }
+
+  /** Keywords announced in the FLAGS response (RFC 9051 §7.3.5: every keyword in use is listed). */
+  get keywords(): Set<string> {
+    return (this.keywordSet ??= new Set());
+  }
+
+  /** UIDs that are \Recent in this session (RFC 3501 §2.3.2). */
+  get recent(): Set<number> {
+    return (this.recentSet ??= new Set());
+  }
+
+  /** How many messages are \Recent in this session (the RECENT response). */
+  get recentCount(): number {
+    return this.recentSet?.size ?? 0;
+  }
 
   constructor(mailbox: Mailbox, uids: readonly number[], readOnly: boolean) {
     this.mailbox = mailbox;
@@ -57,12 +76,12 @@ export class MailboxView {
 
   /** Flags as this session shows them: \Recent added for IMAP4rev1 sessions. */
   flagsOf(uid: number, flags: readonly string[], rev2: boolean): string[] {
-    return !rev2 && this.recent.has(uid) ? [...flags, '\\Recent'] : [...flags];
+    return !rev2 && this.recentSet?.has(uid) ? [...flags, '\\Recent'] : [...flags];
   }
 
   /** The FLAGS / PERMANENTFLAGS lines for the current keyword set. */
   flagsLines(): string[] {
-    const all = [...systemFlagNames, ...this.keywords];
+    const all = [...systemFlagNames, ...(this.keywordSet ?? [])];
     return [`FLAGS ${formatFlags(all)}`, `OK [PERMANENTFLAGS ${this.readOnly ? '()' : formatFlags([...all, '\\*'])}] Flags permitted`];
   }
 
@@ -70,7 +89,7 @@ export class MailboxView {
   announceKeywords(s: ImapSession, flags: readonly string[]): void {
     let fresh = false;
     for (const f of flags) {
-      if (f.startsWith('\\') || this.keywords.has(f)) continue;
+      if (f.startsWith('\\') || this.keywordSet?.has(f)) continue;
       this.keywords.add(f);
       fresh = true;
     }
@@ -124,26 +143,26 @@ export class MailboxView {
    */
   async sync(s: ImapSession, store: Store, opts: { expunge: boolean }): Promise<void> {
     const ch = await store.changesSince(this.mailbox.id, this.modseq);
-    for (const u of ch.expunged) if (this.seqOf(u) > 0) this.pendingExpunge.add(u);
-    if (opts.expunge && this.pendingExpunge.size > 0) {
+    for (const u of ch.expunged) if (this.seqOf(u) > 0) (this.pendingExpunge ??= new Set()).add(u);
+    if (opts.expunge && this.pendingExpunge && this.pendingExpunge.size > 0) {
       const gone = [...this.pendingExpunge].sort((a, b) => a - b);
       if (s.qresync) {
         // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
         s.untagged(`VANISHED ${formatSequenceSet(gone)}`);
         const set = this.pendingExpunge;
         this.uids.removeAll(set);
-        for (const u of set) this.recent.delete(u);
+        for (const u of set) this.recentSet?.delete(u);
       } else {
         // Highest sequence number first, so each number is valid when it is sent.
         for (let i = gone.length - 1; i >= 0; i--) {
           const seq = this.seqOf(gone[i]!);
           if (seq === 0) continue;
           this.uids.removeAt(seq - 1);
-          this.recent.delete(gone[i]!);
+          this.recentSet?.delete(gone[i]!);
           s.untagged(`${seq} EXPUNGE`);
         }
       }
-      this.pendingExpunge.clear();
+      this.pendingExpunge = undefined;
     }
     const last = this.uids.last;
     let added = false;
@@ -157,9 +176,9 @@ export class MailboxView {
         added = true;
         continue;
       }
-      if (this.ownModseqs.has(c.modseq)) continue;
+      if (this.ownModseqSet?.has(c.modseq)) continue;
       const seq = this.seqOf(c.uid);
-      if (seq === 0 || this.pendingExpunge.has(c.uid)) continue;
+      if (seq === 0 || this.pendingExpunge?.has(c.uid)) continue;
       this.announceKeywords(s, c.flags);
       const parts = [`FLAGS ${formatFlags(this.flagsOf(c.uid, c.flags, s.isImap4rev2))}`];
       if (s.enabled.size > 0 || s.qresync) parts.push(`UID ${c.uid}`);
@@ -170,11 +189,11 @@ export class MailboxView {
       s.untagged(`${this.uids.length} EXISTS`);
       this.claimRecent(s.recentClaims, fresh);
       // RFC 3501 §7.3.2: RECENT accompanies EXISTS for IMAP4rev1 sessions.
-      if (!s.isImap4rev2) s.untagged(`${this.recent.size} RECENT`);
+      if (!s.isImap4rev2) s.untagged(`${this.recentCount} RECENT`);
     }
     for (const l of flagLines) s.untagged(l);
     // Expunges held back stay in pendingExpunge, so the MODSEQ may advance past them.
     this.modseq = ch.highestModseq;
-    this.ownModseqs.clear();
+    this.ownModseqSet = undefined;
   }
 }

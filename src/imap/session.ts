@@ -6,7 +6,7 @@ import { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { createDeflateRaw, createInflateRaw, constants as zconst, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import type { Context } from '../context.ts';
-import type { Connection } from '../net/index.ts';
+import { Deadlines, type Connection, type Expiring } from '../net/index.ts';
 import type { AuthConnection } from '../sasl/index.ts';
 import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
@@ -37,7 +37,24 @@ export type AccountSessions = Map<number, number>;
  */
 export type RecentClaims = Map<string, number>;
 
-export class ImapSession {
+/** What ended a wait for input or for a mailbox change. */
+type Wake = 'input' | 'change' | 'timeout' | 'poll' | 'closed';
+
+/** Credentials are needed only to log in: a session keeps the account without them. */
+const noCredentials: Record<string, unknown> = Object.freeze({});
+
+/**
+ * Small buffers come from Node's shared 64 KiB pool, and a view of a few bytes keeps the whole
+ * pool slab alive: a command that waits long (IDLE) gets its own exactly sized copy.
+ */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.byteLength === b.buffer.byteLength) return b;
+  const own = Buffer.allocUnsafeSlow(b.byteLength);
+  b.copy(own);
+  return own;
+}
+
+export class ImapSession implements Expiring {
   readonly ctx: Context;
   readonly conn: Connection;
   readonly limits: ImapLimits;
@@ -53,7 +70,18 @@ export class ImapSession {
   private deflate: DeflateRaw | undefined;
   private inflate: InflateRaw | undefined;
   private closed = false;
-  private wake: (() => void) | undefined;
+  /**
+   * The running wait for input (or, in IDLE, for input or a mailbox change). One wait at a time;
+   * its timeout is this session's entry in the shared Deadlines, not a timer of its own.
+   */
+  private waiter: ((r: Wake) => void) | undefined;
+  /** The waiter is IDLE's: mailbox changes wake it too, and the socket keeps reading. */
+  private idleWaiting = false;
+  /** When the running IDLE ends with BYE (epoch ms); its deadline may be an earlier poll. */
+  private idleEndsAt = 0;
+  /** Expiring: when the running wait times out (epoch ms). */
+  deadline = 0;
+  private readonly deadlines: Deadlines;
   private unwatch: (() => void) | undefined;
   /** MIME structures parsed during the running command, saved together (flushStructures). */
   readonly structures: StructureSink = [];
@@ -61,25 +89,28 @@ export class ImapSession {
   readonly messageCache: MessageCache;
   /** Set by the store's change feed when the selected mailbox changed. */
   mailboxDirty = false;
-  private idleWaiter: (() => void) | undefined;
   private rateWindowStart = 0;
   private rateCount = 0;
   private countedAccount: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
 
   readonly recentClaims: RecentClaims;
 
-  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map(), messageCache: MessageCache = new MessageCache()) {
+  /**
+   * `limits` may be shared by every session of a listener (it also serves as the argument and
+   * framer limits); `deadlines` by every session of the server.
+   */
+  constructor(ctx: Context, conn: Connection, limits: ImapLimits, accountSessions: AccountSessions, recentClaims: RecentClaims = new Map(), messageCache: MessageCache = new MessageCache(), deadlines: Deadlines = new Deadlines()) {
     this.recentClaims = recentClaims;
     this.messageCache = messageCache;
+    this.deadlines = deadlines;
     this.ctx = ctx;
     this.conn = conn;
     this.limits = limits;
-    this.argLimits = { maxNesting: limits.maxNesting, maxSequenceRanges: limits.maxSequenceRanges };
+    this.argLimits = limits;
     this.log = conn.log;
     this.socket = conn.socket;
     this.accountSessions = accountSessions;
-    this.framer = new CommandFramer({ maxLineBytes: limits.maxLineBytes, maxLiteralBytes: limits.maxLiteralBytes, maxCommandBytes: limits.maxCommandBytes });
+    this.framer = new CommandFramer(limits);
   }
 
   get secure(): boolean {
@@ -205,22 +236,55 @@ export class ImapSession {
     }
   }
 
-  /** Resolves true when more input arrived, false when the connection ended. */
-  private waitForInput(timeoutMs?: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      if (this.closed) return resolve(false);
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        this.timedOut();
-        resolve(false);
-      }, timeoutMs ?? this.currentTimeout());
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve(!this.closed);
-      };
+  /** Resolves true when more input arrived, false when the connection ended or timed out. */
+  private async waitForInput(): Promise<boolean> {
+    if (this.closed) return false;
+    const r = await this.wait(Date.now() + this.currentTimeout(), false);
+    if (r === 'timeout') {
+      this.timedOut();
+      return false;
+    }
+    return !this.closed;
+  }
+
+  /** Waits until woken (input, end, mailbox change for IDLE) or until the deadline. */
+  private wait(deadline: number, idle: boolean): Promise<Wake> {
+    this.releaseInputBuffer();
+    return new Promise<Wake>((resolve) => {
+      this.waiter = resolve;
+      this.idleWaiting = idle;
+      this.deadline = deadline;
+      this.deadlines.add(this);
       this.socket.resume();
     });
+  }
+
+  /** Ends the running wait, if any, with r. */
+  private notify(r: Wake): void {
+    const w = this.waiter;
+    if (!w) return;
+    this.waiter = undefined;
+    this.idleWaiting = false;
+    this.deadlines.delete(this);
+    w(r);
+  }
+
+  /** Expiring: the running wait's deadline passed (Deadlines has already dropped this entry). */
+  expire(): void {
+    const w = this.waiter;
+    if (!w) return;
+    const r: Wake = !this.idleWaiting ? 'timeout' : Date.now() >= this.idleEndsAt ? 'timeout' : 'poll';
+    this.waiter = undefined;
+    this.idleWaiting = false;
+    w(r);
+  }
+
+  /**
+   * An idle framer holds at most a zero-length view of its last input, which can keep a 64 KiB
+   * Buffer pool slab alive for as long as the session waits: a fresh framer holds nothing.
+   */
+  private releaseInputBuffer(): void {
+    if (this.framer.idle) this.framer = new CommandFramer(this.limits);
   }
 
   private currentTimeout(): number {
@@ -244,15 +308,13 @@ export class ImapSession {
   private feed(chunk: Buffer): void {
     this.framer.push(chunk);
     // Backpressure: stop reading once a command's worth of bytes is waiting.
-    if (this.framer.buffered > this.limits.maxLineBytes * 2 && !this.idleWaiter) this.socket.pause();
-    this.wake?.();
-    this.idleWaiter?.();
+    if (this.framer.buffered > this.limits.maxLineBytes * 2 && !this.idleWaiting) this.socket.pause();
+    this.notify('input');
   }
 
   private onEnd = (): void => {
     this.closed = true;
-    this.wake?.();
-    this.idleWaiter?.();
+    this.notify('closed');
   };
 
   close(): void {
@@ -263,8 +325,7 @@ export class ImapSession {
       this.deflate.end(() => this.socket.end());
     } else this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
-    this.wake?.();
-    this.idleWaiter?.();
+    this.notify('closed');
   }
 
   get isClosed(): boolean {
@@ -290,7 +351,7 @@ export class ImapSession {
     const plain = this.socket;
     this.detach(plain);
     plain.pause();
-    this.framer = new CommandFramer({ maxLineBytes: this.limits.maxLineBytes, maxLiteralBytes: this.limits.maxLiteralBytes, maxCommandBytes: this.limits.maxCommandBytes });
+    this.framer = new CommandFramer(this.limits);
     const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions({ listener: this.conn.listener.name, alpn: alpnFor(this.conn.listener.protocol) }) });
     const ok = await new Promise<boolean>((resolve) => {
       tls.once('secure', () => resolve(true));
@@ -324,23 +385,17 @@ export class ImapSession {
 
   // ---- IDLE support
 
-  /** Waits for input or a mailbox change (or timeout); returns what happened. */
-  waitIdle(timeoutMs: number, pollMs: number): Promise<'input' | 'change' | 'timeout' | 'poll' | 'closed'> {
-    return new Promise((resolve) => {
-      if (this.closed) return resolve('closed');
-      if (!this.framer.idle) return resolve('input');
-      if (this.mailboxDirty) return resolve('change');
-      const t = setTimeout(() => finish('timeout'), timeoutMs);
-      const p = setTimeout(() => finish('poll'), pollMs);
-      const finish = (r: 'input' | 'change' | 'timeout' | 'poll' | 'closed') => {
-        clearTimeout(t);
-        clearTimeout(p);
-        this.idleWaiter = undefined;
-        resolve(r);
-      };
-      this.idleWaiter = () => finish(this.closed ? 'closed' : !this.framer.idle ? 'input' : 'change');
-      this.socket.resume();
-    });
+  /**
+   * Waits for input or a mailbox change, for at most timeoutMs ('timeout') and pollMs ('poll',
+   * when the store should be checked for changes made by other processes); returns what happened.
+   */
+  waitIdle(timeoutMs: number, pollMs: number): Promise<Wake> {
+    if (this.closed) return Promise.resolve('closed');
+    if (!this.framer.idle) return Promise.resolve('input');
+    if (this.mailboxDirty) return Promise.resolve('change');
+    const now = Date.now();
+    this.idleEndsAt = now + timeoutMs;
+    return this.wait(Math.min(this.idleEndsAt, now + pollMs), true);
   }
 
   // ---- accounts
@@ -364,14 +419,13 @@ export class ImapSession {
 
   /** Enters the authenticated state and subscribes to the account's change feed. */
   loggedIn(account: Account): void {
-    this.state = { kind: 'authenticated', account };
+    this.state = { kind: 'authenticated', account: { ...account, passwordHash: null, credentials: noCredentials } };
     this.unwatch?.();
     this.unwatch = this.ctx.store.watch(account.id, (c) => {
       if (this.state.kind !== 'selected') return;
-      const id = this.state.view.mailbox.id;
-      if ((c.kind === 'mailbox' ? c.mailboxId : c.mailboxId) === id) {
+      if (c.mailboxId === this.state.view.mailbox.id) {
         this.mailboxDirty = true;
-        this.idleWaiter?.();
+        if (this.idleWaiting) this.notify('change');
       }
     });
   }
@@ -410,7 +464,11 @@ export class ImapSession {
         }
         await this.throttle();
         this.socket.pause();
-        await this.execute(ev.bytes);
+        try {
+          await this.executeCommand(ownBuffer(ev.bytes));
+        } finally {
+          await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
+        }
         this.flush();
       }
     } catch (err) {
@@ -419,7 +477,7 @@ export class ImapSession {
     } finally {
       this.unwatch?.();
       this.releaseAccount();
-      if (this.timer) clearTimeout(this.timer);
+      this.notify('closed');
       this.close();
     }
   }
@@ -444,14 +502,6 @@ export class ImapSession {
   async flushStructures(): Promise<void> {
     if (this.structures.length === 0) return;
     await this.ctx.store.saveStructures(this.structures.splice(0));
-  }
-
-  private async execute(bytes: Buffer): Promise<void> {
-    try {
-      await this.executeCommand(bytes);
-    } finally {
-      await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
-    }
   }
 
   private async executeCommand(bytes: Buffer): Promise<void> {

@@ -64,7 +64,7 @@ async function runSelect(s: ImapSession, tag: string, a: SelectArgs, readOnly: b
   s.mailboxDirty = false;
   for (const c of all.changed) for (const f of c.flags) if (!f.startsWith('\\')) view.keywords.add(f);
   s.untagged(`${view.exists} EXISTS`);
-  if (!s.isImap4rev2) s.untagged(`${view.recent.size} RECENT`);
+  if (!s.isImap4rev2) s.untagged(`${view.recentCount} RECENT`);
   for (const l of view.flagsLines()) s.untagged(l);
   s.untagged(`OK [UIDVALIDITY ${mb.uidValidity}] UIDs valid`);
   s.untagged(`OK [UIDNEXT ${all.uidNext}] Predicted next UID`);
