@@ -181,7 +181,7 @@ export class MailboxView {
       if (seq === 0 || this.pendingExpunge?.has(c.uid)) continue;
       this.announceKeywords(s, c.flags);
       const parts = [`FLAGS ${formatFlags(this.flagsOf(c.uid, c.flags, s.isImap4rev2))}`];
-      if (s.enabled.size > 0 || s.qresync) parts.push(`UID ${c.uid}`);
+      if (s.anyEnabled || s.qresync) parts.push(`UID ${c.uid}`);
       if (s.condstore) parts.push(`MODSEQ (${c.modseq})`);
       flagLines.push(`${seq} FETCH (${parts.join(' ')})`);
     }

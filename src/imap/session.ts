@@ -11,7 +11,7 @@ import type { AuthConnection } from '../sasl/index.ts';
 import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
 import { ArgReader, ParseError, type ArgLimits } from './args.ts';
-import { CommandFramer } from './framer.ts';
+import { CommandFramer, type FrameEvent } from './framer.ts';
 import { commands } from './commands/index.ts';
 import { capabilities } from './capabilities.ts';
 import type { MailboxView } from './mailbox-view.ts';
@@ -64,8 +64,8 @@ export class ImapSession implements Expiring {
   socket: Socket;
   private framer: CommandFramer;
   private readonly accountSessions: AccountSessions;
-  /** RFC 5161 ENABLEd extensions, upper case. */
-  readonly enabled = new Set<string>();
+  /** RFC 5161 ENABLEd extensions (allocated at the first ENABLE; most sessions never send one). */
+  private enabledSet: Set<string> | undefined;
   failedLogins = 0;
   private deflate: DeflateRaw | undefined;
   private inflate: InflateRaw | undefined;
@@ -117,13 +117,27 @@ export class ImapSession implements Expiring {
     return this.socket instanceof TLSSocket;
   }
 
+  /** RFC 5161 ENABLEd extensions, upper case. */
+  get enabled(): Set<string> {
+    return (this.enabledSet ??= new Set());
+  }
+
+  /** True once any extension was ENABLEd. */
+  get anyEnabled(): boolean {
+    return (this.enabledSet?.size ?? 0) > 0;
+  }
+
+  private isEnabled(name: string): boolean {
+    return this.enabledSet?.has(name) ?? false;
+  }
+
   get isImap4rev2(): boolean {
-    return this.enabled.has('IMAP4REV2');
+    return this.isEnabled('IMAP4REV2');
   }
 
   /** UTF-8 in quoted strings and mailbox names: IMAP4rev2 or RFC 6855 UTF8=ACCEPT. */
   get utf8(): boolean {
-    return this.enabled.has('IMAP4REV2') || this.enabled.has('UTF8=ACCEPT');
+    return this.isEnabled('IMAP4REV2') || this.isEnabled('UTF8=ACCEPT');
   }
 
   get compressed(): boolean {
@@ -131,11 +145,11 @@ export class ImapSession implements Expiring {
   }
 
   get condstore(): boolean {
-    return this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
+    return this.isEnabled('CONDSTORE') || this.isEnabled('QRESYNC');
   }
 
   get qresync(): boolean {
-    return this.enabled.has('QRESYNC');
+    return this.isEnabled('QRESYNC');
   }
 
   authConnection(): AuthConnection {
@@ -443,7 +457,7 @@ export class ImapSession implements Expiring {
           this.untagged('BYE Server shutting down');
           break;
         }
-        const ev = this.framer.next();
+        const ev = this.nextEvent();
         if (ev.kind === 'needMore') {
           this.flush();
           if (!(await this.waitForInput())) break;
@@ -465,7 +479,7 @@ export class ImapSession implements Expiring {
         await this.throttle();
         this.socket.pause();
         try {
-          await this.executeCommand(ownBuffer(ev.bytes));
+          await this.executeCommand(ev.bytes);
         } finally {
           await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
         }
@@ -480,6 +494,15 @@ export class ImapSession implements Expiring {
       this.notify('closed');
       this.close();
     }
+  }
+
+  /**
+   * The framer's next event, a command's bytes in a buffer of their own (ownBuffer): the event
+   * stays referenced from the suspended run() while the command runs, for all of an IDLE.
+   */
+  private nextEvent(): FrameEvent {
+    const ev = this.framer.next();
+    return ev.kind === 'command' ? { kind: 'command', bytes: ownBuffer(ev.bytes) } : ev;
   }
 
   /** Commands-per-second limit: a fast client is slowed down, never refused. */
@@ -504,7 +527,11 @@ export class ImapSession implements Expiring {
     await this.ctx.store.saveStructures(this.structures.splice(0));
   }
 
-  private async executeCommand(bytes: Buffer): Promise<void> {
+  /**
+   * Parses and runs one command. Not an async function: while a command waits long (IDLE), this
+   * level holds one promise reaction instead of a suspended frame with all its registers.
+   */
+  private executeCommand(bytes: Buffer): Promise<void> | undefined {
     const r = new ArgReader(bytes, this.argLimits);
     let tag: string;
     try {
@@ -559,19 +586,26 @@ export class ImapSession implements Expiring {
       throw err;
     }
     this.log.debug('imap.command', { command: cmd.name, tag });
+    let running: Promise<void>;
     try {
-      await cmd.run(this, tag, parsed);
+      running = cmd.run(this, tag, parsed);
     } catch (err) {
-      if (err instanceof ImapNo) {
-        this.tagged(tag, err.status, err.code ? `[${err.code}] ${err.message}` : err.message);
-        return;
-      }
-      if (err instanceof ParseError) {
-        this.tagged(tag, 'BAD', `${cmd.name}: ${err.message}`);
-        return;
-      }
-      this.log.error('imap.command.failed', { command: cmd.name, err });
-      this.tagged(tag, 'NO', '[SERVERBUG] Internal error; the failure was logged');
+      running = Promise.reject(err);
     }
+    return running.catch((err: unknown) => this.commandFailed(cmd.name, tag, err));
+  }
+
+  /** Answers a command that failed while running. */
+  private commandFailed(name: string, tag: string, err: unknown): void {
+    if (err instanceof ImapNo) {
+      this.tagged(tag, err.status, err.code ? `[${err.code}] ${err.message}` : err.message);
+      return;
+    }
+    if (err instanceof ParseError) {
+      this.tagged(tag, 'BAD', `${name}: ${err.message}`);
+      return;
+    }
+    this.log.error('imap.command.failed', { command: name, err });
+    this.tagged(tag, 'NO', '[SERVERBUG] Internal error; the failure was logged');
   }
 }

@@ -74,7 +74,7 @@ export class ListenerSet {
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
   private sweeper: NodeJS.Timeout | undefined;
-  private sessionsDone: Promise<void>[] = [];
+  private readonly sessionsDone = new Set<Promise<void>>();
   readonly bound: BoundListener[] = [];
 
   constructor(opts: ListenerSetOptions) {
@@ -160,6 +160,7 @@ export class ListenerSet {
     state.open++;
     state.openByGroup.set(group, (state.openByGroup.get(group) ?? 0) + 1);
     this.sockets.add(socket);
+    // 'close' comes once; release is idempotent anyway ('on' spares the wrapper 'once' allocates).
     const release = () => {
       if (!this.sockets.delete(socket)) return;
       state.open--;
@@ -167,33 +168,37 @@ export class ListenerSet {
       if (n <= 0) state.openByGroup.delete(group);
       else state.openByGroup.set(group, n);
     };
-    socket.once('close', release);
+    socket.on('close', release);
     log.info('net.connection.accepted', { ip, port: socket.remotePort, local: `${socket.localAddress}:${socket.localPort}` });
 
-    const done = this.runSession(state, socket, id, ip, log).finally(() => {
+    const done: Promise<void> = this.runSession(state, socket, id, ip, log).then(() => {
       if (!socket.destroyed) socket.destroy();
-      this.sessionsDone = this.sessionsDone.filter((p) => p !== done);
+      this.sessionsDone.delete(done);
     });
-    this.sessionsDone.push(done);
+    this.sessionsDone.add(done);
   }
 
-  private async runSession(state: ListenerState, raw: Socket, id: string, ip: string, log: Logger): Promise<void> {
-    let socket: Socket = raw;
-    if (state.config.tls === 'implicit') {
-      const tlsSocket = await this.handshake(raw, log, state.config);
-      if (!tlsSocket) return;
-      socket = tlsSocket;
-    }
+  // runSession and handOver are plain functions returning promises, not async ones: a session
+  // lasts for hours, and each suspended async frame under it would be kept all that time.
+  private runSession(state: ListenerState, raw: Socket, id: string, ip: string, log: Logger): Promise<void> {
+    if (state.config.tls !== 'implicit') return this.handOver(state, raw, raw, id, ip, log);
+    return this.handshake(raw, log, state.config).then((tlsSocket) => (tlsSocket ? this.handOver(state, raw, tlsSocket, id, ip, log) : undefined));
+  }
+
+  /** Runs the protocol's session; never rejects (a crash is logged). */
+  private handOver(state: ListenerState, raw: Socket, socket: Socket, id: string, ip: string, log: Logger): Promise<void> {
     // Bytes the client sends before the handler listens stay buffered in the socket (with
     // backpressure), so a handler may wait before its greeting and still see an impatient client.
     const conn: Connection = {
       id, socket, remoteAddress: ip, remotePort: raw.remotePort ?? 0, localAddress: normalizeIp(raw.localAddress ?? ''), localPort: raw.localPort ?? 0,
       listener: state.config, implicitTls: state.config.tls === 'implicit', log, shutdown: this.shutdown.signal,
     };
+    const crashed = (err: unknown): void => log.error('net.session.crashed', { err });
     try {
-      await state.handler.handle(conn);
+      return state.handler.handle(conn).catch(crashed);
     } catch (err) {
-      log.error('net.session.crashed', { err });
+      crashed(err);
+      return Promise.resolve();
     }
   }
 
@@ -250,7 +255,7 @@ export class ListenerSet {
     this.shutdown.abort();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
-    const r = await Promise.race([Promise.all(this.sessionsDone).then(() => 'done' as const), timedOut]);
+    const r = await Promise.race([Promise.all([...this.sessionsDone]).then(() => 'done' as const), timedOut]);
     clearTimeout(timer);
     if (r === 'timeout' && this.sockets.size > 0) {
       this.opts.log.warn('net.shutdown.forced', { open: this.sockets.size });
