@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { authSettings } from './auth.ts';
 import { imapLimits, imapSettings } from './imap.ts';
 import { netLimits } from './limits.ts';
+import { memorySettings } from './memory.ts';
 import { mimeSettings } from './mime.ts';
 import { smtpLimits, smtpSettings } from './smtp.ts';
 import { acmeSettings, listenerTlsSettings, tlsSettings } from './tls.ts';
@@ -40,6 +41,7 @@ export const configSchema = z.strictObject({
   imap: key(z.strictObject(imapSettings), { default: {}, doc: 'IMAP settings.' }),
   auth: key(z.strictObject(authSettings), { default: {}, doc: 'Authentication settings.' }),
   mime: key(z.strictObject(mimeSettings), { default: {}, doc: 'MIME structure parsing limits.' }),
+  memory: key(z.strictObject(memorySettings), { default: {}, doc: 'How the server process keeps its memory small.' }),
 }).superRefine((cfg, ctx) => {
   const seen = new Map<string, number>();
   cfg.listener.forEach((l, i) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../observe/index.ts';
 import { configFile, openContext, startServer } from '../../server.ts';
 import { dataDir, exit, parse, readConfig, UsageError, type Command } from '../command.ts';
+import { shapeHeap } from '../heap.ts';
 import { initDataDir } from './init.ts';
 
 export const startCommand: Command = {
@@ -17,7 +18,10 @@ export const startCommand: Command = {
       await initDataDir({ dir, hostname: 'localhost', domain: 'example.test', dev: true }, io);
     }
     const config = readConfig(dir);
-    const ctx = await openContext(dir, config, { log: createLogger({ level: config.log_level }) });
+    const log = createLogger({ level: config.log_level });
+    // Before the first connection: the young generation's size is decided as it first fills.
+    const heap = shapeHeap(config.memory, log);
+    const ctx = await openContext(dir, config, { log });
     const server = await startServer(ctx);
     io.stdout.write(`Postern ${config.hostname} is running (data: ${dir})\n`);
     for (const l of server.listeners) {
@@ -54,6 +58,7 @@ export const startCommand: Command = {
       process.on('SIGINT', onInt);
       process.on('SIGHUP', onHup);
     });
+    heap.stop();
     io.stdout.write('Postern stopped.\n');
     return exit.ok;
   },
