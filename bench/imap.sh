@@ -36,10 +36,10 @@ command -v dovecot >/dev/null || { echo "dovecot not installed (apt-get install 
 # --- Postern
 echo "== starting Postern on 127.0.0.1:$PPORT"
 $NODE bench/imap-setup.ts "$WORK/postern" "$PPORT" "$USER_NAME" "$PASSWORD"
-# V8 sizes its heap lazily: without a cap, 10,000 SELECT bursts leave RSS far above the live set.
-# POSTERN_NODE_OPTIONS="" measures the default.
-echo "   NODE_OPTIONS for Postern: ${POSTERN_NODE_OPTIONS---max-old-space-size=256}"
-NODE_OPTIONS="${POSTERN_NODE_OPTIONS---max-old-space-size=256}" $NODE bin/postern.ts start --data "$WORK/postern" > "$WORK/postern.log" 2>&1 &
+# Postern runs untuned: `postern start` shapes its own heap ([memory] compact_heap, src/cli/heap.ts).
+# POSTERN_NODE_OPTIONS passes node flags anyway (e.g. "--max-old-space-size=256" to compare).
+echo "   NODE_OPTIONS for Postern: ${POSTERN_NODE_OPTIONS:-(none)}"
+NODE_OPTIONS="${POSTERN_NODE_OPTIONS:-}" $NODE bin/postern.ts start --data "$WORK/postern" > "$WORK/postern.log" 2>&1 &
 PPID_SERVER=$!
 
 # --- Dovecot: private instance, loopback only, Maildir, passwd-file with the same account.
@@ -129,13 +129,18 @@ rss_of() { # total VmRSS in MiB of the given pids
 
 idle_test() { # name port count pids-command
   local name=$1 port=$2 n=$3
+  local started=$SECONDS
   $NODE bench/imap-load.ts idle 127.0.0.1 "$port" "$USER_NAME" "$PASSWORD" "$n" > "$WORK/idle-$name.out" 2>&1 &
   local loader=$!
   for _ in $(seq 1 3000); do grep -q ready "$WORK/idle-$name.out" 2>/dev/null && break; kill -0 $loader 2>/dev/null || break; sleep 0.2; done
   if ! grep -q ready "$WORK/idle-$name.out"; then echo "$name: IDLE test failed: $(tail -3 "$WORK/idle-$name.out")"; kill $loader 2>/dev/null || true; return; fi
+  echo "$name: sessions opened in $((SECONDS - started)) s"
   sleep 2
   local pids; pids=$(eval "$4")
   echo "$name: $(cat "$WORK/idle-$name.out") IDLE sessions, resident memory $(rss_of $pids) MiB"
+  # A server that keeps the sessions for a while: Postern returns freed heap pages every 30 s.
+  sleep "${SETTLE_SECONDS:-35}"
+  echo "$name: after ${SETTLE_SECONDS:-35} s more: resident memory $(rss_of $pids) MiB"
   kill $loader; wait $loader 2>/dev/null || true
 }
 
