@@ -20,6 +20,12 @@ import { ImapNo } from './errors.ts';
 import type { StructureSink } from './message-source.ts';
 import { MessageCache } from './message-cache.ts';
 
+/** Size of the output chunks (see ImapSession.write). */
+const outChunkBytes = 64 * 1024;
+/** Below Buffer.poolSize / 2, so allocUnsafe slices the shared pool. */
+const smallChunkBytes = 2048;
+const emptyChunk = Buffer.alloc(0);
+
 export type SessionState =
   | { kind: 'not-authenticated' }
   | { kind: 'authenticated'; account: Account }
@@ -125,30 +131,89 @@ export class ImapSession {
 
   // ---- output
 
-  /** Responses are gathered and written in large pieces (one syscall for many FETCH lines). */
-  private out: Uint8Array[] = [];
+  /**
+   * Responses are gathered into 64 KiB chunks and written in large pieces (one syscall for many
+   * FETCH lines): strings are encoded straight into the chunk and small buffers copied into it,
+   * so a FETCH of a thousand header blocks allocates a handful of chunks, not thousands of pieces.
+   */
+  private out: Buffer[] = [];
   private outBytes = 0;
+  private chunk: Buffer = emptyChunk;
+  private chunkUsed = 0;
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
-    const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (typeof data === 'string') {
+      // At most 3 bytes per UTF-16 unit: when that fits, encode in place.
+      if (data.length * 3 > this.chunk.length - this.chunkUsed) {
+        this.seal();
+        if (data.length * 3 > outChunkBytes) {
+          this.push(Buffer.from(data, 'utf8'));
+          return;
+        }
+        this.chunk = this.newChunk(data.length * 3);
+      }
+      this.chunkUsed += this.chunk.write(data, this.chunkUsed, 'utf8');
+    } else if (data.length <= this.chunk.length - this.chunkUsed) {
+      this.chunk.set(data, this.chunkUsed);
+      this.chunkUsed += data.length;
+    } else if (data.length <= outChunkBytes / 8) {
+      this.seal();
+      this.chunk = this.newChunk(data.length);
+      this.chunk.set(data, 0);
+      this.chunkUsed = data.length;
+    } else {
+      this.seal();
+      this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      return;
+    }
+    if (this.outBytes + this.chunkUsed >= outChunkBytes) this.sendOut();
+  }
+
+  /**
+   * A chunk for at least `need` bytes. Most responses are one short line: their chunk is a slice
+   * of Node's shared 8 KiB pool (no allocation of its own, no GC pressure); once a response has
+   * filled one chunk, the next are 64 KiB.
+   */
+  private newChunk(need: number): Buffer {
+    return this.outBytes === 0 && need <= smallChunkBytes ? Buffer.allocUnsafe(smallChunkBytes) : Buffer.allocUnsafe(outChunkBytes);
+  }
+
+  /** Moves the filled part of the current chunk to the queue; the rest of it is given up. */
+  private seal(): void {
+    if (this.chunkUsed > 0) {
+      this.out.push(this.chunk.subarray(0, this.chunkUsed));
+      this.outBytes += this.chunkUsed;
+    }
+    this.chunk = emptyChunk;
+    this.chunkUsed = 0;
+  }
+
+  private push(b: Buffer): void {
     this.out.push(b);
     this.outBytes += b.length;
-    if (this.outBytes >= 64 * 1024) this.sendOut();
+    if (this.outBytes >= outChunkBytes) this.sendOut();
   }
 
   private sendOut(): void {
+    this.seal();
     if (this.outBytes === 0) return;
-    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    const out = this.out;
     this.out = [];
     this.outBytes = 0;
-    if (this.deflate) this.deflate.write(b);
-    else this.socket.write(b);
+    if (this.deflate) for (const b of out) this.deflate.write(b);
+    else if (out.length === 1) this.socket.write(out[0]!);
+    else {
+      // One writev for the pieces, without copying them together.
+      this.socket.cork();
+      for (const b of out) this.socket.write(b);
+      this.socket.uncork();
+    }
   }
 
   /** Waits until the socket has room again (backpressure for large FETCH responses). */
   async drain(): Promise<void> {
-    if (this.outBytes < 16 * 1024) return;
+    if (this.outBytes + this.chunkUsed < 16 * 1024) return;
     this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
     const w = this.socket;

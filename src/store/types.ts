@@ -54,19 +54,19 @@ export const systemFlags = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\
 export type SystemFlag = (typeof systemFlags)[number];
 
 export interface MessageRecord {
-  id: number;
-  mailboxId: number;
-  uid: number;
-  modseq: number;
-  blobHash: string;
+  readonly id: number;
+  readonly mailboxId: number;
+  readonly uid: number;
+  readonly modseq: number;
+  readonly blobHash: string;
   /** Bytes prepended to the blob for this copy only (e.g. Delivered-To); empty for most messages. */
-  prefix: Uint8Array;
+  readonly prefix: Uint8Array;
   /** Size of prefix + blob: the RFC822.SIZE. */
-  size: number;
-  internalDate: Date;
-  flags: string[];
+  readonly size: number;
+  readonly internalDate: Date;
+  readonly flags: string[];
   /** The MIME structure recorded at delivery (src/mime), JSON; null when not yet computed. */
-  structure: unknown;
+  readonly structure: unknown;
 }
 
 export interface BlobRef { hash: string; size: number }
