@@ -1,6 +1,8 @@
 // RFC 9051 §6.3.12 APPEND with RFC 3502 MULTIAPPEND, RFC 4315 APPENDUID, RFC 3516 literal8,
 // RFC 7889 APPENDLIMIT (the literal limit; the framer answers TOOBIG) and RFC 9208 quota.
-import { parseMime } from '../../mime/index.ts';
+import { mimeLimitsFromConfig, parseMime, type MimePart } from '../../mime/index.ts';
+import type { BlobRef } from '../../store/index.ts';
+import { SpooledLiteral } from '../literal-spool.ts';
 import { ParseError } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import { canonicalFlag, isStorableFlag } from '../flags.ts';
@@ -9,7 +11,10 @@ import { formatOrderedSet } from '../args.ts';
 import { accountOf, readMailboxName, syncSelected } from './common.ts';
 import { authenticatedStates, defineCommand } from './types.ts';
 
-interface AppendMessage { flags: string[]; date: Date | undefined; bytes: Buffer }
+/** One message; a large one was streamed to a spool file while it arrived (literal-spool.ts). */
+interface AppendMessage { flags: string[]; date: Date | undefined; binary: boolean; data: Buffer | SpooledLiteral }
+
+const sizeOf = (m: AppendMessage): number => (m.data instanceof SpooledLiteral ? m.data.size : m.data.length);
 
 export const append = defineCommand({
   name: 'APPEND',
@@ -36,10 +41,10 @@ export const append = defineCommand({
         // RFC 6855 §4: UTF8 (literal8)
         r.sp();
         r.expect('(');
-        const bytes = r.literalBytes(true);
+        const l = r.literal(true);
         r.expect(')');
-        messages.push({ flags, date, bytes });
-      } else messages.push({ flags, date, bytes: r.literalBytes(true) });
+        messages.push({ flags, date, ...l });
+      } else messages.push({ flags, date, ...r.literal(true) });
     }
     if (messages.length === 0) throw new ParseError('APPEND needs a message');
     return { mailbox, messages };
@@ -48,15 +53,23 @@ export const append = defineCommand({
     const account = accountOf(s);
     const mb = await s.ctx.store.getMailbox(account.id, a.mailbox);
     if (!mb) throw new ImapNo(`Mailbox does not exist: ${a.mailbox}`, 'TRYCREATE');
-    for (const m of a.messages) if (m.bytes.length === 0) throw new ImapNo('Empty message', undefined, 'NO');
+    for (const m of a.messages) if (sizeOf(m) === 0) throw new ImapNo('Empty message', undefined, 'NO');
     const acct = await s.ctx.store.getAccountById(account.id);
-    const total = a.messages.reduce((n, m) => n + m.bytes.length, 0);
+    const total = a.messages.reduce((n, m) => n + sizeOf(m), 0);
     if (acct && acct.quotaBytes !== null && acct.usedBytes + total > acct.quotaBytes) throw new ImapNo('Quota exceeded', 'OVERQUOTA');
     const uids: number[] = [];
     for (const m of a.messages) {
-      const blob = await s.ctx.blobs.put(m.bytes);
-      // The MIME structure is recorded now, while the bytes are at hand (src/mime).
-      const structure = await parseMime(m.bytes);
+      let blob: BlobRef;
+      let structure: MimePart;
+      if (m.data instanceof SpooledLiteral) {
+        // Parsed and hashed while it streamed in; commit fsyncs it into the blob store.
+        structure = m.data.mimeStructure();
+        blob = await m.data.commit();
+      } else {
+        blob = await s.ctx.blobs.put(m.data);
+        // The MIME structure is recorded now, while the bytes are at hand (src/mime).
+        structure = await parseMime(m.data, mimeLimitsFromConfig(s.ctx.config.mime));
+      }
       const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now(), structure });
       uids.push(d.uid);
     }
