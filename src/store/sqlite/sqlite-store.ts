@@ -370,7 +370,7 @@ export class SqliteStore implements Store {
       uidNext: Number(r.uidnext),
       highestModseq: Number(r.highestmodseq),
       specialUse: r.special_use === null ? null : String(r.special_use),
-      subscribed: Number(r.subscribed) !== 0,
+      subscribed: this.q('SELECT 1 FROM subscriptions WHERE account_id = ? AND name = ?').get(r.account_id!, r.name!) !== undefined,
       messageCount: Number(r.message_count),
       totalBytes: Number(r.total_bytes),
     };
@@ -398,6 +398,7 @@ export class SqliteStore implements Store {
     if (this.q('SELECT 1 FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, n)) throw new UserError('exists', `mailbox "${n}" already exists`);
     const r = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
       .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row;
+    if (opts.subscribed !== false) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
     const mb = this.toMailbox(r);
     this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: mb.id, what: 'created' });
     return mb;
@@ -444,7 +445,14 @@ export class SqliteStore implements Store {
   }
 
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    this.q('UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?').run(subscribed ? 1 : 0, accountId, SqliteStore.normalizeName(name));
+    // Subscriptions are names: DELETE and RENAME leave them alone, as in Dovecot (RFC 9051 §6.3.9).
+    const n = SqliteStore.normalizeName(name);
+    if (subscribed) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
+    else this.q('DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(accountId, n);
+  }
+
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return (this.q('SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name').all(accountId) as { name: string }[]).map((r) => r.name);
   }
 
   // ---- Messages
@@ -492,6 +500,7 @@ export class SqliteStore implements Store {
         if (!mb) {
           mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
             .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+          this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(t.accountId, SqliteStore.normalizeName(t.mailbox));
         }
         return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
       });
