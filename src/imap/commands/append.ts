@@ -2,7 +2,11 @@
 // RFC 7889 APPENDLIMIT (the literal limit; the framer answers TOOBIG) and RFC 9208 quota.
 import { mimeLimitsFromConfig, parseMime, type MimePart } from '../../mime/index.ts';
 import type { BlobRef } from '../../store/index.ts';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { SpooledLiteral } from '../literal-spool.ts';
+import { convertBinary, hasBinaryParts } from '../binary-append.ts';
+import type { ImapSession } from '../session.ts';
 import { ParseError } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import { canonicalFlag, isStorableFlag } from '../flags.ts';
@@ -59,17 +63,7 @@ export const append = defineCommand({
     if (acct && acct.quotaBytes !== null && acct.usedBytes + total > acct.quotaBytes) throw new ImapNo('Quota exceeded', 'OVERQUOTA');
     const uids: number[] = [];
     for (const m of a.messages) {
-      let blob: BlobRef;
-      let structure: MimePart;
-      if (m.data instanceof SpooledLiteral) {
-        // Parsed and hashed while it streamed in; commit fsyncs it into the blob store.
-        structure = m.data.mimeStructure();
-        blob = await m.data.commit();
-      } else {
-        blob = await s.ctx.blobs.put(m.data);
-        // The MIME structure is recorded now, while the bytes are at hand (src/mime).
-        structure = await parseMime(m.data, mimeLimitsFromConfig(s.ctx.config.mime));
-      }
+      const { blob, structure } = m.data instanceof SpooledLiteral ? await storeSpooled(s, m.data, m.binary) : await storeBytes(s, m.data, m.binary);
       const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now(), structure });
       uids.push(d.uid);
     }
@@ -80,3 +74,34 @@ export const append = defineCommand({
     s.tagged(tag, 'OK', `[APPENDUID ${mb.uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
   },
 });
+
+/** A message held in memory: the MIME structure is recorded now, while the bytes are at hand. */
+async function storeBytes(s: ImapSession, bytes: Buffer, binary: boolean): Promise<{ blob: BlobRef; structure: MimePart }> {
+  const limits = mimeLimitsFromConfig(s.ctx.config.mime);
+  let structure = await parseMime(bytes, limits);
+  if (binary && hasBinaryParts(structure)) {
+    // RFC 3516 §4.4: binary parts are stored re-encoded (binary-append.ts).
+    const parts: Uint8Array[] = [];
+    for await (const c of convertBinary(structure, bytes.length, async function* (a, b) { yield bytes.subarray(a, b); })) parts.push(c);
+    bytes = Buffer.concat(parts);
+    structure = await parseMime(bytes, limits);
+  }
+  return { blob: await s.ctx.blobs.put(bytes), structure };
+}
+
+/** A message streamed to a spool file: parsed and hashed while it arrived; commit fsyncs it. */
+async function storeSpooled(s: ImapSession, lit: SpooledLiteral, binary: boolean): Promise<{ blob: BlobRef; structure: MimePart }> {
+  const structure = lit.mimeStructure();
+  if (!(binary && hasBinaryParts(structure))) return { blob: await lit.commit(), structure };
+  // RFC 3516 §4.4: the re-encoded copy streams into a second spool file, read back from the first
+  // by offsets; the session throws the first away when the command ends.
+  const read = (a: number, b: number) => (b > a ? createReadStream(lit.spool.path, { start: a, end: b - 1 }) : Readable.from([])) as AsyncIterable<Uint8Array>;
+  const out = new SpooledLiteral(0, await s.ctx.blobs.createSpool(), mimeLimitsFromConfig(s.ctx.config.mime));
+  try {
+    for await (const c of convertBinary(structure, lit.size, read)) await out.write(c);
+    return { structure: out.mimeStructure(), blob: await out.commit() };
+  } catch (err) {
+    await out.spool.abort();
+    throw err;
+  }
+}
