@@ -50,7 +50,7 @@ export type FrameEvent =
   | { kind: 'literal'; size: number; prefix: Buffer }
   /** A literal of `size` bytes is about to be handed out as literalData events (open a spool). */
   | { kind: 'spoolStart'; size: number }
-  /** The next bytes of the literal being spooled; `bytes` is only valid until the next push(). */
+  /** The next bytes of the literal being spooled (a view of the input, not a copy). */
   | { kind: 'literalData'; bytes: Buffer }
   /**
    * The command was too big or malformed and has been (or is being) drained. `tag` is its tag

@@ -5,23 +5,42 @@
 // blob, or the session aborts it: a failed or interrupted command leaves no spool file behind.
 import { MimeParser, type MimeLimits, type MimePart } from '../mime/index.ts';
 import type { BlobRef, SpoolWriter } from '../store/index.ts';
+import { ImapNo } from './errors.ts';
 
-/** A literal that went to the spool instead of memory; ArgReader hands it to the command. */
+/**
+ * A literal that went to the spool instead of memory; ArgReader hands it to the command. When the
+ * spool file cannot be written (disk full), the rest of the literal is still read and dropped, and
+ * the command is answered NO when it commits: the client gets a reply, not a closed connection.
+ */
 export class SpooledLiteral {
   readonly size: number;
-  readonly spool: SpoolWriter;
+  readonly spool: SpoolWriter | undefined;
   private readonly mime: MimeParser;
   private structure: MimePart | undefined;
+  /** Why the spool file could not be written, if it could not. */
+  failure: unknown;
 
-  constructor(size: number, spool: SpoolWriter, mimeLimits: MimeLimits) {
+  constructor(size: number, spool: SpoolWriter | undefined, mimeLimits: MimeLimits, failure?: unknown) {
     this.size = size;
     this.spool = spool;
     this.mime = new MimeParser(mimeLimits);
+    this.failure = failure;
   }
 
   async write(bytes: Uint8Array): Promise<void> {
+    if (this.failure !== undefined || !this.spool) return;
     this.mime.push(bytes);
-    await this.spool.write(bytes);
+    try {
+      await this.spool.write(bytes);
+    } catch (err) {
+      this.failure = err;
+      await this.spool.abort();
+    }
+  }
+
+  /** Throws the spool file away (safe after commit: nothing is left to remove). */
+  abort(): Promise<void> {
+    return this.spool?.abort() ?? Promise.resolve();
   }
 
   /** The MIME structure, parsed while the bytes arrived. */
@@ -32,6 +51,10 @@ export class SpooledLiteral {
 
   /** Makes the spool file a durable blob (fsynced before this resolves). */
   commit(): Promise<BlobRef> {
+    if (this.failure !== undefined || !this.spool) {
+      const code = (this.failure as { code?: unknown } | undefined)?.code;
+      throw new ImapNo(`Cannot store the message now${typeof code === 'string' ? ` (${code})` : ''}; try again later`, 'UNAVAILABLE');
+    }
     return this.spool.commit();
   }
 }
@@ -50,7 +73,11 @@ export class LiteralSpooler {
 
   /** Opens the spool file of the next literal. */
   async start(size: number): Promise<void> {
-    this.current = new SpooledLiteral(size, await this.createSpool(), this.mimeLimits);
+    try {
+      this.current = new SpooledLiteral(size, await this.createSpool(), this.mimeLimits);
+    } catch (err) {
+      this.current = new SpooledLiteral(size, undefined, this.mimeLimits, err);
+    }
     this.literals.push(this.current);
   }
 
@@ -80,5 +107,5 @@ export class LiteralSpooler {
 
 /** Throws away spool files; harmless for those already committed (nothing is left to remove). */
 export async function abortSpooled(literals: Iterable<SpooledLiteral>): Promise<void> {
-  await Promise.all([...literals].map((l) => l.spool.abort()));
+  await Promise.all([...literals].map((l) => l.abort()));
 }

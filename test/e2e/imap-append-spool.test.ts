@@ -194,3 +194,21 @@ test('a refused APPEND (bad syntax after the literal, quota, missing mailbox) le
   assert.deepEqual(await spoolFiles(), []);
   q.close();
 });
+
+test('a spool file that cannot be created gets NO [UNAVAILABLE] after the literal is read; the session goes on', async () => {
+  const { rm, mkdir, writeFile } = await import('node:fs/promises');
+  await rm(spoolDir, { recursive: true });
+  await writeFile(spoolDir, 'not a directory');
+  try {
+    const c = await login(srv.port);
+    c.send('A8 APPEND INBOX {300000+}\r\n');
+    await sendChunks(c, messageChunks(300_000, 'nospool'));
+    c.send('\r\n');
+    assert.match((await c.until('A8')).at(-1)!, /^A8 NO \[UNAVAILABLE\] Cannot store the message now \(ENOTDIR\)/);
+    assert.match((await c.cmd('A9', 'NOOP')).at(-1)!, /^A9 OK/);
+    c.close();
+  } finally {
+    await rm(spoolDir);
+    await mkdir(spoolDir);
+  }
+});

@@ -95,13 +95,15 @@ async function storeSpooled(s: ImapSession, lit: SpooledLiteral, binary: boolean
   if (!(binary && hasBinaryParts(structure))) return { blob: await lit.commit(), structure };
   // RFC 3516 §4.4: the re-encoded copy streams into a second spool file, read back from the first
   // by offsets; the session throws the first away when the command ends.
-  const read = (a: number, b: number) => (b > a ? createReadStream(lit.spool.path, { start: a, end: b - 1 }) : Readable.from([])) as AsyncIterable<Uint8Array>;
+  const path = lit.spool?.path;
+  if (path === undefined || lit.failure !== undefined) return { blob: await lit.commit(), structure }; // commit() answers NO
+  const read = (a: number, b: number) => (b > a ? createReadStream(path, { start: a, end: b - 1 }) : Readable.from([])) as AsyncIterable<Uint8Array>;
   const out = new SpooledLiteral(0, await s.ctx.blobs.createSpool(), mimeLimitsFromConfig(s.ctx.config.mime));
   try {
     for await (const c of convertBinary(structure, lit.size, read)) await out.write(c);
     return { structure: out.mimeStructure(), blob: await out.commit() };
   } catch (err) {
-    await out.spool.abort();
+    await out.abort();
     throw err;
   }
 }
