@@ -4,7 +4,7 @@ import { byteSize, count, duration, key } from './types.ts';
 
 /** Keys of `[listener.limits]` that only IMAP listeners use. */
 export const imapLimits = {
-  imap_max_line_bytes: key(count.min(1024), { default: 65536, unit: 'bytes', doc: 'Longest IMAP command line (literals not counted); longer lines get "BAD [TOOBIG]".' }),
+  imap_max_line_bytes: key(count.min(1024), { default: 65536, unit: 'bytes', doc: 'Longest IMAP command line (literals not counted); longer lines get "BAD [TOOBIG]". Also the largest literal before login.' }),
   imap_max_literal_bytes: key(byteSize, { default: '64MiB', doc: 'Largest literal (and so largest APPEND, advertised as APPENDLIMIT); larger ones get "NO [TOOBIG]".' }),
   imap_max_command_bytes: key(byteSize, { default: '128MiB', doc: 'Largest command held in memory, literals included (literals streamed to the spool do not count); larger ones get "NO [TOOBIG]".' }),
   imap_spool_literal_bytes: key(byteSize, { default: '64KiB', doc: 'APPEND literals larger than this stream to a spool file as they arrive instead of being held in memory.' }),

@@ -108,7 +108,7 @@ test('framer: seeded fuzz — no crash, buffering stays bounded', () => {
 
 // Large literals of APPEND stream out as literalData (the session writes them to a spool file).
 const spoolLimits: FramerLimits = { maxLineBytes: 100, maxLiteralBytes: 50, maxCommandBytes: 40, spoolLiteralBytes: 8, maxSpooledBytes: 60 };
-const canSpool = (line: Buffer) => / APPEND /.test(line.toString('latin1'));
+const policy: FramerOptions = { literalPolicy: (line: Buffer) => ({ canSpool: / APPEND /.test(line.toString('latin1')), maxLiteralBytes: / LOGIN /.test(line.toString('latin1')) ? 4 : Infinity }) };
 const spoolFixtures: { name: string; input: string; expect: Out[]; limits?: FramerLimits }[] = [
   {
     name: 'a large APPEND literal is spooled, a small one kept',
@@ -117,8 +117,13 @@ const spoolFixtures: { name: string; input: string; expect: Out[]; limits?: Fram
   },
   {
     name: 'only commands that can take them spool large literals',
-    input: 'a LOGIN {10+}\r\n0123456789 x\r\n',
-    expect: [{ command: 'a LOGIN {10+}\r\n0123456789 x' }],
+    input: 'a SEARCH TEXT {10+}\r\n0123456789\r\n',
+    expect: [{ command: 'a SEARCH TEXT {10+}\r\n0123456789' }],
+  },
+  {
+    name: 'the policy can lower the literal limit of a command (before login)',
+    input: 'a LOGIN {4+}\r\nuser {5}\r\nb LOGIN {5+}\r\npass!\r\nc NOOP\r\n',
+    expect: [{ error: 'a NO TOOBIG Literal too big' }, { error: 'b NO TOOBIG Literal too big' }, { command: 'c NOOP' }],
   },
   {
     name: 'spooled literals do not count against the in-memory command limit',
@@ -148,7 +153,7 @@ for (const fx of spoolFixtures) {
   test(`framer: ${fx.name} — same events however the input is split`, () => {
     const input = Buffer.from(fx.input, 'latin1');
     const all = input.length > 300 ? [[input]] : splits(input);
-    for (const chunks of all) assert.deepEqual(run(chunks, fx.limits ?? spoolLimits, { canSpool }), fx.expect, `split ${chunks.map((c) => c.length).join('+')}`);
+    for (const chunks of all) assert.deepEqual(run(chunks, fx.limits ?? spoolLimits, policy), fx.expect, `split ${chunks.map((c) => c.length).join('+')}`);
     const rand = rng(43);
     for (let i = 0; i < 30; i++) {
       const chunks: Uint8Array[] = [];
@@ -158,7 +163,7 @@ for (const fx of spoolFixtures) {
         chunks.push(input.subarray(pos, pos + n));
         pos += n;
       }
-      assert.deepEqual(run(chunks, fx.limits ?? spoolLimits, { canSpool }), fx.expect);
+      assert.deepEqual(run(chunks, fx.limits ?? spoolLimits, policy), fx.expect);
     }
   });
 }

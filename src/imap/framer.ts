@@ -28,9 +28,14 @@ export interface FramerLimits {
 }
 
 export interface FramerOptions {
-  /** Whether the command begun by `firstLine` (tag, name, …) may have its large literals spooled. */
-  canSpool?: (firstLine: Buffer) => boolean;
+  /**
+   * How the command begun by `firstLine` (tag, name, …) may take literals: whether its large ones
+   * go to the spool, and the largest it may send (at most maxLiteralBytes; e.g. less before login).
+   */
+  literalPolicy?: (firstLine: Buffer) => LiteralPolicy;
 }
+
+export interface LiteralPolicy { canSpool: boolean; maxLiteralBytes: number }
 
 /** RFC 7888 §4: the largest non-synchronising literal a LITERAL- server must accept. */
 export const literalMinusMaxBytes = 4096;
@@ -115,7 +120,7 @@ export class CommandFramer {
   /** Bytes of the current line seen so far (for the line limit). */
   private lineStart = 0;
   private state: State = { kind: 'line' };
-  private readonly canSpool: (firstLine: Buffer) => boolean;
+  private readonly literalPolicy: ((firstLine: Buffer) => LiteralPolicy) | undefined;
   /** Offsets of the spooled literals of the command so far, and their total size. */
   private spooled: number[] = [];
   private spooledBytes = 0;
@@ -124,7 +129,7 @@ export class CommandFramer {
 
   constructor(limits: FramerLimits, options: FramerOptions = {}) {
     this.limits = limits;
-    this.canSpool = options.canSpool ?? (() => false);
+    this.literalPolicy = options.literalPolicy;
   }
 
   push(chunk: Uint8Array): void {
@@ -316,8 +321,9 @@ export class CommandFramer {
           // Record the CRLF so the argument reader sees "{n}\r\n" + bytes.
           this.parts.push(Buffer.from('\r\n'));
           this.partBytes += 2;
-          const spool = this.limits.spoolLiteralBytes !== undefined && ann.size > this.limits.spoolLiteralBytes && this.canSpool(this.parts[0]!);
-          const tooBig = ann.size > this.limits.maxLiteralBytes
+          const policy = this.literalPolicy?.(this.parts[0]!);
+          const spool = this.limits.spoolLiteralBytes !== undefined && ann.size > this.limits.spoolLiteralBytes && policy?.canSpool === true;
+          const tooBig = ann.size > Math.min(this.limits.maxLiteralBytes, policy?.maxLiteralBytes ?? Infinity)
             || (spool ? this.spooledBytes + ann.size > (this.limits.maxSpooledBytes ?? Infinity) : this.partBytes + ann.size > this.limits.maxCommandBytes);
           if (ann.sync) {
             if (tooBig) {

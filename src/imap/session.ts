@@ -91,8 +91,13 @@ export class ImapSession {
     const l = this.limits;
     return new CommandFramer(
       { maxLineBytes: l.maxLineBytes, maxLiteralBytes: l.maxLiteralBytes, maxCommandBytes: l.maxCommandBytes, spoolLiteralBytes: l.spoolLiteralBytes, maxSpooledBytes: l.maxSpooledBytes, literalMinus: l.literalMinus },
-      // Only a command that takes large literals (APPEND), where it may run now, spools them.
-      { canSpool: (line) => /^\S+ APPEND /i.test(line.subarray(0, 80).toString('latin1')) && commands.get('APPEND')!.states.includes(this.state.kind) },
+      {
+        literalPolicy: (line) => this.state.kind === 'not-authenticated'
+          // Before login no command needs a literal longer than a line (LOGIN, ID): nothing larger is buffered.
+          ? { canSpool: false, maxLiteralBytes: l.maxLineBytes }
+          // Only the command that takes large literals (APPEND) streams them to the spool.
+          : { canSpool: /^\S+ APPEND /i.test(line.subarray(0, 80).toString('latin1')), maxLiteralBytes: l.maxLiteralBytes },
+      },
     );
   }
 

@@ -8,7 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { login, startImapServer, type ImapTestServer, type RawImap } from './imap-client.ts';
+import { login, RawImap, startImapServer, type ImapTestServer } from './imap-client.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -211,4 +211,16 @@ test('a spool file that cannot be created gets NO [UNAVAILABLE] after the litera
     await rm(spoolDir);
     await mkdir(spoolDir);
   }
+});
+
+test('before login no literal over the line limit is buffered: NO [TOOBIG], and the session goes on', async () => {
+  const c = await RawImap.open(srv.port);
+  await c.line();
+  assert.deepEqual(await c.cmd('L1', 'LOGIN {70000}'), ['L1 NO [TOOBIG] Literal too big']);
+  c.send('L2 LOGIN {70000+}\r\n');
+  c.send(Buffer.alloc(70000, 0x61));
+  c.send('\r\n');
+  assert.deepEqual(await c.until('L2'), ['L2 NO [TOOBIG] Literal too big']);
+  assert.match((await c.cmd('L3', 'LOGIN alice@example.test secret-alice')).at(-1)!, /^L3 OK/);
+  c.close();
 });
