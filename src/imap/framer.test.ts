@@ -167,3 +167,28 @@ for (const fx of spoolFixtures) {
     }
   });
 }
+
+test('framer: seeded fuzz with spooling and LITERAL- — no crash, buffering stays bounded', () => {
+  const rand = rng(11);
+  const alphabet = Buffer.from('a1 APPEND LOGIN{}+~0123456789\r\n"\\()[]*% ');
+  for (const l of [spoolLimits, { ...spoolLimits, literalMinus: true }]) {
+    for (let round = 0; round < 200; round++) {
+      const f = new CommandFramer(l, policy);
+      for (let i = 0; i < 40; i++) {
+        const len = Math.floor(rand() * 30);
+        const chunk = Buffer.alloc(len);
+        for (let j = 0; j < len; j++) chunk[j] = rand() < 0.9 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256);
+        f.push(chunk);
+        for (let k = 0; k < 100; k++) {
+          const ev = f.next();
+          if (ev.kind === 'needMore') break;
+          if (ev.kind === 'literal') {
+            if (rand() < 0.5) f.acceptLiteral();
+            else f.rejectLiteral();
+          }
+        }
+        assert.ok(f.buffered <= l.maxCommandBytes + l.maxLineBytes + 64, `buffered ${f.buffered}`);
+      }
+    }
+  }
+});

@@ -16,7 +16,7 @@ export interface FramerLimits {
   maxLiteralBytes: number;
   /** Largest whole command held in memory, literals included (spooled literals are not counted). */
   maxCommandBytes: number;
-  /** Literals above this size go to the spool when `canSpool` allows it; undefined: never. */
+  /** Literals above this size go to the spool when the literal policy allows it; undefined: never. */
   spoolLiteralBytes?: number;
   /** Largest sum of the spooled literals of one command. */
   maxSpooledBytes?: number;
