@@ -61,17 +61,33 @@ export const append = defineCommand({
     const acct = await s.ctx.store.getAccountById(account.id);
     const total = a.messages.reduce((n, m) => n + sizeOf(m), 0);
     if (acct && acct.quotaBytes !== null && acct.usedBytes + total > acct.quotaBytes) throw new ImapNo('Quota exceeded', 'OVERQUOTA');
-    const uids: number[] = [];
-    for (const m of a.messages) {
-      const { blob, structure } = m.data instanceof SpooledLiteral ? await storeSpooled(s, m.data, m.binary) : await storeBytes(s, m.data, m.binary);
-      const d = await s.ctx.store.appendMessage(mb.id, { blob, flags: m.flags, internalDate: m.date ?? s.ctx.clock.now(), structure });
-      uids.push(d.uid);
+    // Every body is made a durable blob first; only then is any message added, so a failure
+    // (a spool that could not be written) appends nothing.
+    const stored: { blob: BlobRef; structure: MimePart }[] = [];
+    for (const m of a.messages) stored.push(m.data instanceof SpooledLiteral ? await storeSpooled(s, m.data, m.binary) : await storeBytes(s, m.data, m.binary));
+    const internalDate = (m: AppendMessage) => m.date ?? s.ctx.clock.now();
+    let uids: number[];
+    let uidValidity = mb.uidValidity;
+    if (a.messages.length === 1) {
+      const m = a.messages[0]!;
+      uids = [(await s.ctx.store.appendMessage(mb.id, { blob: stored[0]!.blob, flags: m.flags, internalDate: internalDate(m), structure: stored[0]!.structure })).uid];
+    } else {
+      // RFC 3502: MULTIAPPEND is all or nothing — one transaction (Store.deliverMany).
+      const done = await s.ctx.store.deliverMany(a.messages.map((m, i) => ({
+        blob: stored[i]!.blob,
+        targets: [{ accountId: account.id, mailbox: mb.name, flags: m.flags }],
+        opts: { internalDate: internalDate(m), structure: stored[i]!.structure },
+      })));
+      const ds = done.map((d) => d[0]!);
+      uids = ds.map((d) => d.uid);
+      // The mailbox is found by name inside the transaction: report the one the messages went to.
+      if (ds[0]!.mailboxId !== mb.id) uidValidity = (await s.ctx.store.getMailboxById(ds[0]!.mailboxId))?.uidValidity ?? uidValidity;
     }
     if (s.state.kind === 'selected' && s.state.view.mailbox.id === mb.id) {
       s.state.view.announceKeywords(s, a.messages.flatMap((m) => m.flags));
       await syncSelected(s, true);
     }
-    s.tagged(tag, 'OK', `[APPENDUID ${mb.uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
+    s.tagged(tag, 'OK', `[APPENDUID ${uidValidity} ${formatOrderedSet(uids)}] APPEND completed`);
   },
 });
 
