@@ -30,6 +30,9 @@ export type SessionState =
 
 export type StateKind = SessionState['kind'];
 
+/** The spooled literals of a command that has none (most). */
+const noSpooled: ReadonlyMap<number, SpooledLiteral> = new Map();
+
 /** Per-account session counts, shared by every IMAP listener of one server. */
 export type AccountSessions = Map<number, number>;
 
@@ -48,8 +51,8 @@ export class ImapSession {
   state: SessionState = { kind: 'not-authenticated' };
   socket: Socket;
   private framer: CommandFramer;
-  /** Large APPEND literals of the command being read, streamed to spool files (literal-spool.ts). */
-  private readonly spooler: LiteralSpooler;
+  /** Large APPEND literals of the command being read, streamed to spool files (literal-spool.ts); made on first use. */
+  private spooler: LiteralSpooler | undefined;
   private readonly accountSessions: AccountSessions;
   /** RFC 5161 ENABLEd extensions, upper case. */
   readonly enabled = new Set<string>();
@@ -84,7 +87,6 @@ export class ImapSession {
     this.socket = conn.socket;
     this.accountSessions = accountSessions;
     this.framer = this.newFramer();
-    this.spooler = new LiteralSpooler(() => ctx.blobs.createSpool(), mimeLimitsFromConfig(ctx.config.mime));
   }
 
   private newFramer(): CommandFramer {
@@ -422,15 +424,16 @@ export class ImapSession {
           continue;
         }
         if (ev.kind === 'spoolStart') {
+          this.spooler ??= new LiteralSpooler(() => this.ctx.blobs.createSpool(), mimeLimitsFromConfig(this.ctx.config.mime));
           await this.spooler.start(ev.size);
           continue;
         }
         if (ev.kind === 'literalData') {
-          await this.spooler.write(ev.bytes);
+          await this.spooler!.write(ev.bytes);
           continue;
         }
         if (ev.kind === 'error') {
-          await this.spooler.abortPending();
+          await this.spooler?.abortPending();
           const code = ev.toobig ? '[TOOBIG] ' : '';
           if (ev.tag) this.tagged(ev.tag, ev.status, code + ev.text);
           else this.untagged(`BAD ${code}${ev.text}`);
@@ -438,7 +441,7 @@ export class ImapSession {
         }
         await this.throttle();
         this.socket.pause();
-        const spooled = this.spooler.take(ev.spooled);
+        const spooled = ev.spooled.length > 0 ? this.spooler!.take(ev.spooled) : noSpooled;
         try {
           await this.execute(ev.bytes, spooled);
         } finally {
@@ -451,7 +454,7 @@ export class ImapSession {
       this.log.error('imap.session.failed', { err });
       this.untagged('BYE [SERVERBUG] Internal error');
     } finally {
-      await this.spooler.abortPending().catch((err: unknown) => this.log.warn('imap.spool.abort-failed', { err }));
+      await this.spooler?.abortPending().catch((err: unknown) => this.log.warn('imap.spool.abort-failed', { err }));
       this.unwatch?.();
       this.releaseAccount();
       if (this.timer) clearTimeout(this.timer);
