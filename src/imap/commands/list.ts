@@ -113,7 +113,7 @@ async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> 
     if (!a.lsub) {
       if (mb) attrs.push(hasChildren(name) ? '\\HasChildren' : '\\HasNoChildren');
       if (subs.has(name) && (subscribedOnly || a.ret.has('SUBSCRIBED'))) attrs.push('\\Subscribed');
-      // RFC 5258 §3.4: a subscribed name without a mailbox is \NonExistent (which implies \Noselect).
+      // RFC 5258 §3.1, RFC 9051 §7.3.1: a subscribed name without a mailbox is \NonExistent (implying \Noselect).
       if (!mb) attrs.push('\\NonExistent');
       if (mb?.specialUse) attrs.push(mb.specialUse);
     }
