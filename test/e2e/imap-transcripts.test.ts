@@ -166,8 +166,8 @@ test('mailboxes: CREATE, LIST, RENAME with children, SUBSCRIBE, STATUS, DELETE',
   S: u OK NAMESPACE completed
 `));
 
-// RFC 9051 §6.3.9, RFC 5258 §3.1, §3.4: subscriptions are names; DELETE and RENAME keep them (as
-// Dovecot does), LIST (SUBSCRIBED) shows a name without its mailbox as \\NonExistent.
+// RFC 9051 §6.3.9, §7.3.1, RFC 5258 §3.1: subscriptions are names; DELETE and RENAME keep them (as
+// Dovecot does), LIST (SUBSCRIBED) shows a name without its mailbox as \NonExistent.
 test('subscriptions: kept across DELETE and RENAME, \\NonExistent in LIST (SUBSCRIBED), LSUB', () => play(`
   S: * OK {*}
   C: a LOGIN dave@example.test secret-dave
