@@ -12,6 +12,8 @@ import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
 import { ArgReader, ParseError, type ArgLimits } from './args.ts';
 import { CommandFramer } from './framer.ts';
+import { abortSpooled, LiteralSpooler, type SpooledLiteral } from './literal-spool.ts';
+import { mimeLimitsFromConfig } from '../mime/index.ts';
 import { commands } from './commands/index.ts';
 import { capabilities } from './capabilities.ts';
 import type { MailboxView } from './mailbox-view.ts';
@@ -34,6 +36,9 @@ export type SessionState =
 
 export type StateKind = SessionState['kind'];
 
+/** The spooled literals of a command that has none (most). */
+const noSpooled: ReadonlyMap<number, SpooledLiteral> = new Map();
+
 /** Per-account session counts, shared by every IMAP listener of one server. */
 export type AccountSessions = Map<number, number>;
 
@@ -52,6 +57,8 @@ export class ImapSession {
   state: SessionState = { kind: 'not-authenticated' };
   socket: Socket;
   private framer: CommandFramer;
+  /** Large APPEND literals of the command being read, streamed to spool files (literal-spool.ts); made on first use. */
+  private spooler: LiteralSpooler | undefined;
   private readonly accountSessions: AccountSessions;
   /** RFC 5161 ENABLEd extensions, upper case. */
   readonly enabled = new Set<string>();
@@ -85,7 +92,21 @@ export class ImapSession {
     this.log = conn.log;
     this.socket = conn.socket;
     this.accountSessions = accountSessions;
-    this.framer = new CommandFramer({ maxLineBytes: limits.maxLineBytes, maxLiteralBytes: limits.maxLiteralBytes, maxCommandBytes: limits.maxCommandBytes });
+    this.framer = this.newFramer();
+  }
+
+  private newFramer(): CommandFramer {
+    const l = this.limits;
+    return new CommandFramer(
+      { maxLineBytes: l.maxLineBytes, maxLiteralBytes: l.maxLiteralBytes, maxCommandBytes: l.maxCommandBytes, spoolLiteralBytes: l.spoolLiteralBytes, maxSpooledBytes: l.maxSpooledBytes, literalMinus: l.literalMinus },
+      {
+        literalPolicy: (line) => this.state.kind === 'not-authenticated'
+          // Before login no command needs a literal longer than a line (LOGIN, ID): nothing larger is buffered.
+          ? { canSpool: false, maxLiteralBytes: l.maxLineBytes }
+          // Only the command that takes large literals (APPEND) streams them to the spool.
+          : { canSpool: /^\S+ APPEND /i.test(line.subarray(0, 80).toString('latin1')), maxLiteralBytes: l.maxLiteralBytes },
+      },
+    );
   }
 
   get secure(): boolean {
@@ -355,7 +376,7 @@ export class ImapSession {
     const plain = this.socket;
     this.detach(plain);
     plain.pause();
-    this.framer = new CommandFramer({ maxLineBytes: this.limits.maxLineBytes, maxLiteralBytes: this.limits.maxLiteralBytes, maxCommandBytes: this.limits.maxCommandBytes });
+    this.framer = this.newFramer();
     const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions({ listener: this.conn.listener.name, alpn: alpnFor(this.conn.listener.protocol) }) });
     const ok = await new Promise<boolean>((resolve) => {
       tls.once('secure', () => resolve(true));
@@ -467,21 +488,38 @@ export class ImapSession {
           this.flush();
           continue;
         }
+        if (ev.kind === 'spoolStart') {
+          this.spooler ??= new LiteralSpooler(() => this.ctx.blobs.createSpool(), mimeLimitsFromConfig(this.ctx.config.mime));
+          await this.spooler.start(ev.size);
+          continue;
+        }
+        if (ev.kind === 'literalData') {
+          await this.spooler!.write(ev.bytes);
+          continue;
+        }
         if (ev.kind === 'error') {
+          await this.spooler?.abortPending();
           const code = ev.toobig ? '[TOOBIG] ' : '';
-          if (ev.tag) this.tagged(ev.tag, ev.toobig && ev.text.startsWith('Literal') ? 'NO' : 'BAD', code + ev.text);
+          if (ev.tag) this.tagged(ev.tag, ev.status, code + ev.text);
           else this.untagged(`BAD ${code}${ev.text}`);
           continue;
         }
         await this.throttle();
         this.socket.pause();
-        await this.execute(ev.bytes);
+        const spooled = ev.spooled.length > 0 ? this.spooler!.take(ev.spooled) : noSpooled;
+        try {
+          await this.execute(ev.bytes, spooled);
+        } finally {
+          // Whatever the command did not commit (a syntax error, NO, an exception) is thrown away.
+          await abortSpooled(spooled.values());
+        }
         this.flush();
       }
     } catch (err) {
       this.log.error('imap.session.failed', { err });
       this.untagged('BYE [SERVERBUG] Internal error');
     } finally {
+      await this.spooler?.abortPending().catch((err: unknown) => this.log.warn('imap.spool.abort-failed', { err }));
       this.unwatch?.();
       this.releaseAccount();
       if (this.timer) clearTimeout(this.timer);
@@ -511,16 +549,16 @@ export class ImapSession {
     await this.ctx.store.saveStructures(this.structures.splice(0));
   }
 
-  private async execute(bytes: Buffer): Promise<void> {
+  private async execute(bytes: Buffer, spooled: ReadonlyMap<number, SpooledLiteral>): Promise<void> {
     try {
-      await this.executeCommand(bytes);
+      await this.executeCommand(bytes, spooled);
     } finally {
       await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
     }
   }
 
-  private async executeCommand(bytes: Buffer): Promise<void> {
-    const r = new ArgReader(bytes, this.argLimits);
+  private async executeCommand(bytes: Buffer, spooled: ReadonlyMap<number, SpooledLiteral>): Promise<void> {
+    const r = new ArgReader(bytes, this.argLimits, 0, spooled);
     let tag: string;
     try {
       tag = r.atom(']');

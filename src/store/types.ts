@@ -174,7 +174,10 @@ export interface Store {
   listMailboxes(accountId: number): Promise<Mailbox[]>;
   renameMailbox(accountId: number, from: string, to: string): Promise<void>;
   deleteMailbox(accountId: number, name: string): Promise<void>;
+  /** Subscribes or unsubscribes a name; the mailbox need not exist, and DELETE/RENAME keep it (RFC 9051 §6.3.9). */
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+  /** The account's subscribed names, existing mailboxes or not, sorted. */
+  listSubscriptions(accountId: number): Promise<string[]>;
 
   // Messages
   /** Appends one message; durable when the promise resolves. */

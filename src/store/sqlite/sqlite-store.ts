@@ -396,7 +396,7 @@ export class SqliteStore implements Store {
       uidNext: Number(r.uidnext),
       highestModseq: Number(r.highestmodseq),
       specialUse: r.special_use === null ? null : String(r.special_use),
-      subscribed: Number(r.subscribed) !== 0,
+      subscribed: this.q('SELECT 1 FROM subscriptions WHERE account_id = ? AND name = ?').get(r.account_id!, r.name!) !== undefined,
       messageCount: Number(r.message_count),
       totalBytes: Number(r.total_bytes),
     };
@@ -422,8 +422,12 @@ export class SqliteStore implements Store {
   async createMailbox(accountId: number, name: string, opts: { specialUse?: string | null; subscribed?: boolean } = {}): Promise<Mailbox> {
     const n = SqliteStore.normalizeName(name);
     if (this.q('SELECT 1 FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, n)) throw new UserError('exists', `mailbox "${n}" already exists`);
-    const r = await this.commit(() => this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
-      .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row);
+    const r = await this.commit(() => {
+      const row = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
+        .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row;
+      if (opts.subscribed !== false) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
+      return row;
+    });
     const mb = this.toMailbox(r);
     this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: mb.id, what: 'created' });
     return mb;
@@ -471,8 +475,15 @@ export class SqliteStore implements Store {
   }
 
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    this.q('UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?').run(subscribed ? 1 : 0, accountId, SqliteStore.normalizeName(name));
+    // Subscriptions are names: DELETE and RENAME leave them alone, as in Dovecot (RFC 9051 §6.3.9).
+    const n = SqliteStore.normalizeName(name);
+    if (subscribed) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
+    else this.q('DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(accountId, n);
     await this.durable();
+  }
+
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return (this.q('SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name').all(accountId) as { name: string }[]).map((r) => r.name);
   }
 
   // ---- Messages
@@ -558,6 +569,7 @@ export class SqliteStore implements Store {
         if (!mb) {
           mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
             .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+          this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(t.accountId, SqliteStore.normalizeName(t.mailbox));
         }
         return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
       });
