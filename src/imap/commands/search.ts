@@ -4,7 +4,7 @@ import type { ArgReader } from '../args.ts';
 import { ParseError, formatSequenceSet, inSequenceSet } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import { MessageSource } from '../message-source.ts';
-import { matches, parseSearchKey, usesModseq, type SearchKey } from '../search.ts';
+import { isCheap, matches, matchesRecord, parseSearchKey, usesModseq, type SearchKey } from '../search.ts';
 import type { ImapSession } from '../session.ts';
 import { syncSelected, viewOf } from './common.ts';
 import { defineCommand, selectedState } from './types.ts';
@@ -47,12 +47,20 @@ export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: 
     if (set.kind === 'saved') return view.saved.includes(msgUid);
     return uid ? inSequenceSet(set.ranges, msgUid, star) : inSequenceSet(set.ranges, seq, view.uids.length);
   };
+  const cheap = isCheap(key);
   for (let i = 0; i < view.uids.length; i += 500) {
     const batch = await s.ctx.store.getMessagesByUid(view.mailbox.id, view.uids.slice(i, i + 500));
     for (const msg of batch) {
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
-      if (await matches(key, { src: new MessageSource(s.ctx, msg, s.structures, s.messageCache), seq, inSet, now, recent: view.recent.has(msg.uid) })) {
+      let src: MessageSource | undefined;
+      const subject = {
+        msg, seq, inSet, now, recent: view.recent.has(msg.uid),
+        get src() {
+          return (src ??= new MessageSource(s.ctx, msg, s.structures, s.messageCache));
+        },
+      };
+      if (cheap ? matchesRecord(key, subject) : await matches(key, subject)) {
         out.push(msg.uid);
         modseqs.set(msg.uid, msg.modseq);
         if (msg.modseq > maxModseq) maxModseq = msg.modseq;
