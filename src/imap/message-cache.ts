@@ -12,6 +12,9 @@ export interface MessageCacheLimits {
   maxFieldBytes?: number;
 }
 
+/** Distinct HEADER.FIELDS specs cached at once; each gets an equal share of maxFieldBytes. */
+const maxFieldSpecs = 4;
+
 export const defaultMessageCacheLimits: MessageCacheLimits = { maxStructures: 20_000, maxHeaderBytes: 32 * 1024 * 1024 };
 
 /**
@@ -72,13 +75,14 @@ class Lru<V> {
 export class MessageCache {
   private readonly structures: Lru<MimePart>;
   private readonly headers: Lru<Buffer>;
-  private readonly filtered: Lru<Buffer>;
+  /** Per section spec (clients use one or two), so lookups hash keys V8 has already hashed. */
+  private readonly filtered = new Map<string, Lru<Buffer>>();
+  private readonly fieldBytesPerSpec: number;
 
   constructor(limits: MessageCacheLimits = defaultMessageCacheLimits) {
     this.structures = new Lru(limits.maxStructures, Number.POSITIVE_INFINITY, () => 1);
     this.headers = new Lru(Number.MAX_SAFE_INTEGER, limits.maxHeaderBytes, (b) => b.length);
-    // Each entry also costs its key (a 64-character hash and the section spec): counted as 128 bytes.
-    this.filtered = new Lru(Number.MAX_SAFE_INTEGER, limits.maxFieldBytes ?? limits.maxHeaderBytes / 4, (b) => b.length + 128);
+    this.fieldBytesPerSpec = (limits.maxFieldBytes ?? limits.maxHeaderBytes / 4) / maxFieldSpecs;
   }
 
   static key(blobHash: string, prefix: Uint8Array): string {
@@ -102,16 +106,25 @@ export class MessageCache {
     this.headers.set(blobHash, header);
   }
 
-  /** A header block filtered by a section spec; the key is key(blob, prefix) + "\n" + spec. */
-  fields(key: string): Buffer | undefined {
-    return this.filtered.get(key);
+  /** The header block of message `key` (key(blob, prefix)) filtered by a section spec. */
+  fields(spec: string, key: string): Buffer | undefined {
+    return this.filtered.get(spec)?.get(key);
   }
 
-  setFields(key: string, block: Buffer): void {
-    this.filtered.set(key, block);
+  setFields(spec: string, key: string, block: Buffer): void {
+    let lru = this.filtered.get(spec);
+    if (!lru) {
+      // A new spec pushes out the least recently added one beyond maxFieldSpecs.
+      if (this.filtered.size >= maxFieldSpecs) this.filtered.delete(this.filtered.keys().next().value!);
+      // Each entry also costs its key (a 64-character hash): counted as 96 bytes.
+      this.filtered.set(spec, (lru = new Lru(Number.MAX_SAFE_INTEGER, this.fieldBytesPerSpec, (b) => b.length + 96)));
+    }
+    lru.set(key, block);
   }
 
   stats(): { structures: number; headerBytes: number; fieldBytes: number } {
-    return { structures: this.structures.size, headerBytes: this.headers.bytes, fieldBytes: this.filtered.bytes };
+    let fieldBytes = 0;
+    for (const l of this.filtered.values()) fieldBytes += l.bytes;
+    return { structures: this.structures.size, headerBytes: this.headers.bytes, fieldBytes };
   }
 }

@@ -53,12 +53,21 @@ export class MessageSource {
    * clients ask for the same few fields of every message, so the filtered block is cached too.
    */
   async rootHeaderFields(spec: string, fields: readonly string[], not: boolean): Promise<Buffer> {
-    const key = this.cache ? `${this.cacheKey}\n${spec}` : '';
-    const hit = this.cache?.fields(key);
+    const hit = this.cachedRootHeaderFields(spec);
     if (hit) return hit;
     const out = filterHeader(await this.rootHeader(), fields, not);
-    this.cache?.setFields(key, out);
+    this.cache?.setFields(spec, this.cacheKey, out);
     return out;
+  }
+
+  /** rootHeaderFields when the shared cache has it, without waiting (FETCH's fast path). */
+  cachedRootHeaderFields(spec: string): Buffer | undefined {
+    return this.cache?.fields(spec, this.cacheKey);
+  }
+
+  /** The structure when it is already at hand (parsed or in the shared cache), without waiting. */
+  cachedStructure(): MimePart | undefined {
+    return (this.root ??= this.cache?.structure(this.cacheKey));
   }
 
   get size(): number {

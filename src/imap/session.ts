@@ -233,8 +233,12 @@ export class ImapSession {
   }
 
   /** Waits until the socket has room again (backpressure for large FETCH responses). */
+  get shouldDrain(): boolean {
+    return this.outBytes + this.chunkUsed >= 16 * 1024;
+  }
+
   async drain(): Promise<void> {
-    if (this.outBytes + this.chunkUsed < 16 * 1024) return;
+    if (!this.shouldDrain) return;
     this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
     const w = this.socket;

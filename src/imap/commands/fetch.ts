@@ -20,7 +20,7 @@ interface FetchArgs {
   vanished: boolean;
 }
 
-const BATCH = 100;
+const BATCH = 500;
 
 function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs {
   r.sp();
@@ -63,9 +63,55 @@ function planItems(items: readonly FetchItem[], uid: boolean): PlannedItem[] {
   return out;
 }
 
+/** The items that need nothing but the record, or undefined for the others. */
+function recordItem(it: FetchItem, msg: MessageRecord, flags: readonly string[], modseq: number): string | undefined {
+  switch (it.kind) {
+    case 'UID': return `UID ${msg.uid}`;
+    case 'FLAGS': return `FLAGS ${formatFlags(flags)}`; // \Recent already added by the caller
+    case 'INTERNALDATE': return `INTERNALDATE ${formatInternalDate(msg.internalDate)}`;
+    case 'RFC822.SIZE': return `RFC822.SIZE ${msg.size}`;
+    case 'MODSEQ': return `MODSEQ (${modseq})`;
+    default: return undefined;
+  }
+}
+
+/**
+ * renderMessage without waiting, when every item is at hand: record fields, structures and
+ * filtered root headers in the shared cache (a mail client's FETCH of its message list, every
+ * time it opens a mailbox). Undefined when some item needs the store or the file.
+ */
+function renderCached(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): (string | Uint8Array)[] | undefined {
+  const msg = src.msg;
+  const out: (string | Uint8Array)[] = [];
+  let text = '';
+  for (let i = 0; i < plan.length; i++) {
+    const { item: it, label } = plan[i]!;
+    if (i > 0) text += ' ';
+    const simple = recordItem(it, msg, flags, modseq);
+    if (simple !== undefined) {
+      text += simple;
+      continue;
+    }
+    if (it.kind === 'ENVELOPE' || it.kind === 'BODYSTRUCTURE' || it.kind === 'BODY') {
+      const root = src.cachedStructure();
+      if (!root) return undefined;
+      const opts = { utf8: s.utf8 };
+      text += it.kind === 'ENVELOPE' ? `ENVELOPE ${formatEnvelope(root, opts)}` : `${it.kind} ${formatBodyStructure(root, it.kind === 'BODYSTRUCTURE', opts)}`;
+      continue;
+    }
+    if (it.kind !== 'section' || it.binary || it.partial || it.section.path.length > 0 || (it.section.text !== 'HEADER.FIELDS' && it.section.text !== 'HEADER.FIELDS.NOT')) return undefined;
+    const c = src.cachedRootHeaderFields(it.section.spec);
+    if (!c) return undefined;
+    out.push(`${text}${label} {${c.length}}\r\n`, c);
+    text = '';
+  }
+  if (text) out.push(text);
+  return out;
+}
+
 /** Renders one message's FETCH response pieces (strings and raw bytes). */
-async function renderMessage(s: ImapSession, msg: MessageRecord, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): Promise<(string | Uint8Array)[]> {
-  const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
+async function renderMessage(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): Promise<(string | Uint8Array)[]> {
+  const msg = src.msg;
   const out: (string | Uint8Array)[] = [];
   const opts = { utf8: s.utf8 };
   // Items without bytes are gathered into one string; a literal closes it.
@@ -77,12 +123,12 @@ async function renderMessage(s: ImapSession, msg: MessageRecord, plan: readonly 
   for (let i = 0; i < plan.length; i++) {
     const { item: it, label } = plan[i]!;
     if (i > 0) text += ' ';
+    const simple = recordItem(it, msg, flags, modseq);
+    if (simple !== undefined) {
+      text += simple;
+      continue;
+    }
     switch (it.kind) {
-      case 'UID': text += `UID ${msg.uid}`; break;
-      case 'FLAGS': text += `FLAGS ${formatFlags(flags)}`; break; // \Recent already added by the caller
-      case 'INTERNALDATE': text += `INTERNALDATE ${formatInternalDate(msg.internalDate)}`; break;
-      case 'RFC822.SIZE': text += `RFC822.SIZE ${msg.size}`; break;
-      case 'MODSEQ': text += `MODSEQ (${modseq})`; break;
       case 'ENVELOPE': text += `ENVELOPE ${formatEnvelope(await src.structure(), opts)}`; break;
       case 'BODYSTRUCTURE': text += `BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`; break;
       case 'BODY': text += `BODY ${formatBodyStructure(await src.structure(), false, opts)}`; break;
@@ -161,7 +207,9 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
       try {
-        const pieces = await renderMessage(s, msg, withFlags, view.flagsOf(msg.uid, flags, s.isImap4rev2), modseq);
+        const shown = view.flagsOf(msg.uid, flags, s.isImap4rev2);
+        const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
+        const pieces = renderCached(s, src, withFlags, shown, modseq) ?? (await renderMessage(s, src, withFlags, shown, modseq));
         s.write(`* ${seq} FETCH (`);
         for (const p of pieces) s.write(p);
         s.write(')\r\n');
@@ -169,7 +217,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
         if (!(err instanceof ImapNo)) throw err;
         failure = err;
       }
-      await s.drain();
+      if (s.shouldDrain) await s.drain();
     }
     await s.flushStructures();
   }
