@@ -127,6 +127,8 @@ export async function sectionContent(src: MessageSource, s: Section, binary: boo
   if (s.path.length === 0 && (s.text === 'HEADER' || s.text === 'HEADER.FIELDS' || s.text === 'HEADER.FIELDS.NOT')) {
     return s.text === 'HEADER' ? src.rootHeader() : src.rootHeaderFields(s.spec, s.fields, s.text === 'HEADER.FIELDS.NOT');
   }
+  // BODY[] is the whole message as stored: no structure needed.
+  if (!binary && s.path.length === 0 && s.text === null) return src.read(0, src.size);
   const root = await src.structure();
   const range = await sectionRange(src, root, s);
   if (!range) return null;
