@@ -1,6 +1,7 @@
 // Reads the arguments of one framed IMAP command (RFC 9051 §9 formal syntax): atoms, quoted
 // strings, literals, numbers, parenthesised lists, sequence sets. No I/O; every limit is a
 // parameter. A syntax error throws ParseError, which the session answers with "BAD".
+import type { SpooledLiteral } from './literal-spool.ts';
 
 export class ParseError extends Error {
   constructor(message: string) {
@@ -31,11 +32,14 @@ export class ArgReader {
   pos = 0;
   private readonly limits: ArgLimits;
   private depth = 0;
+  /** Literals the framer handed to the spool, by the offset their bytes would have had in `buf`. */
+  private readonly spooled: ReadonlyMap<number, SpooledLiteral>;
 
-  constructor(buf: Buffer, limits: ArgLimits, pos = 0) {
+  constructor(buf: Buffer, limits: ArgLimits, pos = 0, spooled: ReadonlyMap<number, SpooledLiteral> = new Map()) {
     this.buf = buf;
     this.limits = limits;
     this.pos = pos;
+    this.spooled = spooled;
   }
 
   get atEnd(): boolean {
@@ -151,6 +155,16 @@ export class ArgReader {
 
   /** "{n}\r\n" + n bytes, "{n+}", or "~{n}" (RFC 3516 literal8); the framer has checked the size. */
   literalBytes(allowBinary = false): Buffer {
+    const l = this.literal(allowBinary);
+    if (!Buffer.isBuffer(l.data)) throw new ParseError('Literal too large for this argument');
+    return l.data;
+  }
+
+  /**
+   * A literal whose bytes may have gone to the spool (APPEND, framer.ts): the bytes, or the
+   * spooled literal. `binary` is true for literal8 ("~{n}").
+   */
+  literal(allowBinary = false): { binary: boolean; data: Buffer | SpooledLiteral } {
     const binary = this.eat('~');
     if (binary && !allowBinary) throw new ParseError('literal8 is allowed only in APPEND');
     this.expect('{');
@@ -158,10 +172,12 @@ export class ArgReader {
     this.eat('+');
     this.expect('}');
     if (!(this.eat('\r') && this.eat('\n'))) throw new ParseError('Expected CRLF after a literal size');
+    const spooled = this.spooled.get(this.pos);
+    if (spooled && spooled.size === n) return { binary, data: spooled };
     if (this.pos + n > this.buf.length) throw new ParseError('Literal shorter than announced');
     const b = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
-    return b;
+    return { binary, data: b };
   }
 
   string(): string {

@@ -10,7 +10,8 @@ const base = [
 ];
 
 export function capabilities(s: ImapSession): string[] {
-  const out = [...base, `APPENDLIMIT=${s.limits.maxLiteralBytes}`];
+  // RFC 7888 §4: LITERAL- instead of LITERAL+ when so configured (the framer enforces it).
+  const out = [...(s.limits.literalMinus ? base.map((c) => (c === 'LITERAL+' ? 'LITERAL-' : c)) : base), `APPENDLIMIT=${s.limits.maxLiteralBytes}`];
   if (s.state.kind === 'not-authenticated') {
     if (!s.secure && s.conn.listener.tls === 'starttls') out.push('STARTTLS');
     const mechs = s.ctx.auth.mechanisms(s.authConnection());

@@ -5,6 +5,7 @@ import { ParseError } from './args.ts';
 import { createBodyDecoder, findPart, knownEncodings, type MimePart } from '../mime/index.ts';
 import type { MessageSource } from './message-source.ts';
 import { ImapNo } from './errors.ts';
+import { filterHeader } from './header-filter.ts';
 
 export type SectionText = 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME' | null;
 
@@ -102,34 +103,6 @@ export function sectionLabel(item: Extract<FetchItem, { kind: 'section' }>): str
   return item.partial ? `${base}<${item.partial.offset}>` : base;
 }
 
-/** Splits a header block into fields (each with its folded continuation lines). */
-function headerFields(block: Buffer): { name: string; bytes: Buffer }[] {
-  const out: { name: string; bytes: Buffer }[] = [];
-  let pos = 0;
-  while (pos < block.length) {
-    let end = block.indexOf(0x0a, pos);
-    end = end < 0 ? block.length : end + 1;
-    // Continuation lines start with SP or HT (RFC 5322 §2.2.3).
-    while (end < block.length && (block[end] === 0x20 || block[end] === 0x09)) {
-      const n = block.indexOf(0x0a, end);
-      end = n < 0 ? block.length : n + 1;
-    }
-    const line = block.subarray(pos, end);
-    const colon = line.indexOf(0x3a);
-    if (colon > 0) out.push({ name: line.subarray(0, colon).toString('latin1').trim().toLowerCase(), bytes: line });
-    pos = end;
-  }
-  return out;
-}
-
-/** The bytes of a header section restricted to (or without) the given field names, plus CRLF. */
-export function filterHeader(block: Buffer, fields: readonly string[], not: boolean): Buffer {
-  const want = new Set(fields.map((f) => f.toLowerCase()));
-  const kept = headerFields(block).filter((f) => want.has(f.name) !== not).map((f) => f.bytes);
-  kept.push(Buffer.from('\r\n'));
-  return Buffer.concat(kept);
-}
-
 /** Where a section's bytes are, or a header block to filter. */
 async function sectionRange(src: MessageSource, root: MimePart, s: Section): Promise<{ start: number; end: number; part: MimePart } | null> {
   if (s.path.length === 0) {
@@ -152,9 +125,10 @@ async function sectionRange(src: MessageSource, root: MimePart, s: Section): Pro
 export async function sectionContent(src: MessageSource, s: Section, binary: boolean): Promise<Buffer | null> {
   // The whole message's header (the most common fetch of all) comes from the shared cache.
   if (s.path.length === 0 && (s.text === 'HEADER' || s.text === 'HEADER.FIELDS' || s.text === 'HEADER.FIELDS.NOT')) {
-    const header = await src.rootHeader();
-    return s.text === 'HEADER' ? header : filterHeader(header, s.fields, s.text === 'HEADER.FIELDS.NOT');
+    return s.text === 'HEADER' ? src.rootHeader() : src.rootHeaderFields(s.spec, s.fields, s.text === 'HEADER.FIELDS.NOT');
   }
+  // BODY[] is the whole message as stored: no structure needed.
+  if (!binary && s.path.length === 0 && s.text === null) return src.read(0, src.size);
   const root = await src.structure();
   const range = await sectionRange(src, root, s);
   if (!range) return null;

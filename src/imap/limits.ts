@@ -6,6 +6,10 @@ export interface ImapLimits {
   maxLineBytes: number;
   maxLiteralBytes: number;
   maxCommandBytes: number;
+  spoolLiteralBytes: number;
+  maxSpooledBytes: number;
+  /** RFC 7888: LITERAL- instead of LITERAL+. */
+  literalMinus: boolean;
   maxNesting: number;
   maxSequenceRanges: number;
   commandsPerSecond: number;
@@ -23,6 +27,9 @@ export function imapLimitsOf(config: Config, listener: ListenerConfig): ImapLimi
     maxLineBytes: l.imap_max_line_bytes,
     maxLiteralBytes: l.imap_max_literal_bytes,
     maxCommandBytes: l.imap_max_command_bytes,
+    spoolLiteralBytes: l.imap_spool_literal_bytes,
+    maxSpooledBytes: l.imap_max_spooled_bytes,
+    literalMinus: config.imap.literal_plus === 'minus',
     maxNesting: l.imap_max_nesting,
     maxSequenceRanges: l.imap_max_sequence_ranges,
     commandsPerSecond: l.imap_commands_per_second,

@@ -75,8 +75,8 @@ export class MailboxView {
   }
 
   /** Flags as this session shows them: \Recent added for IMAP4rev1 sessions. */
-  flagsOf(uid: number, flags: readonly string[], rev2: boolean): string[] {
-    return !rev2 && this.recentSet?.has(uid) ? [...flags, '\\Recent'] : [...flags];
+  flagsOf(uid: number, flags: readonly string[], rev2: boolean): readonly string[] {
+    return !rev2 && this.recentSet?.has(uid) ? [...flags, '\\Recent'] : flags;
   }
 
   /** The FLAGS / PERMANENTFLAGS lines for the current keyword set. */

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import type { Context } from '../context.ts';
 import { mimeLimitsFromConfig, parseMime, type MimePart } from '../mime/index.ts';
 import type { MessageRecord } from '../store/index.ts';
+import { filterHeader } from './header-filter.ts';
 import { MessageCache } from './message-cache.ts';
 
 /** Ranges up to this size are read synchronously. */
@@ -45,6 +46,28 @@ export class MessageSource {
     const raw = await this.read(root.start, root.bodyStart);
     if (this.cache && root.start === 0 && raw.length >= p.length) this.cache.setHeader(this.msg.blobHash, Buffer.from(raw.subarray(p.length)));
     return raw;
+  }
+
+  /**
+   * BODY[HEADER.FIELDS (…)] / BODY[HEADER.FIELDS.NOT (…)] of the whole message, by section spec:
+   * clients ask for the same few fields of every message, so the filtered block is cached too.
+   */
+  async rootHeaderFields(spec: string, fields: readonly string[], not: boolean): Promise<Buffer> {
+    const hit = this.cachedRootHeaderFields(spec);
+    if (hit) return hit;
+    const out = filterHeader(await this.rootHeader(), fields, not);
+    this.cache?.setFields(spec, this.cacheKey, out);
+    return out;
+  }
+
+  /** rootHeaderFields when the shared cache has it, without waiting (FETCH's fast path). */
+  cachedRootHeaderFields(spec: string): Buffer | undefined {
+    return this.cache?.fields(spec, this.cacheKey);
+  }
+
+  /** The structure when it is already at hand (parsed or in the shared cache), without waiting. */
+  cachedStructure(): MimePart | undefined {
+    return (this.root ??= this.cache?.structure(this.cacheKey));
   }
 
   get size(): number {

@@ -4,6 +4,7 @@
 import type { ArgReader, SequenceSet } from './args.ts';
 import { ParseError } from './args.ts';
 import { createBodyDecoder, decodeCharset, decodeEncodedWords, knownEncodings, parseAddressList, type MimePart } from '../mime/index.ts';
+import type { MessageRecord } from '../store/index.ts';
 import type { MessageSource } from './message-source.ts';
 import { parseSearchDate } from './fetch-items.ts';
 import { canonicalFlag } from './flags.ts';
@@ -123,7 +124,9 @@ export function usesModseq(k: SearchKey): boolean {
 
 /** What evaluation needs about the message being tested. */
 export interface SearchSubject {
-  src: MessageSource;
+  msg: MessageRecord;
+  /** The message's bytes and structure (made on first use). */
+  readonly src: MessageSource;
   seq: number;
   /** Resolves a sequence set to UIDs for this mailbox. */
   inSet(set: SequenceSet, uid: boolean, seq: number, msgUid: number): boolean;
@@ -164,12 +167,29 @@ async function decodedBody(src: MessageSource, part: MimePart): Promise<string> 
   return decodeCharset(raw, part.contentType.params.charset ?? 'us-ascii');
 }
 
+/**
+ * Decoded, unfolded values of one header field. Kept beside the parsed
+ * structure (which the shared message cache holds), so repeated SEARCHes decode each header once.
+ */
+const decodedHeaders = new WeakMap<MimePart, Map<string, string[]>>();
+
 function headerText(root: MimePart, field: string): string[] {
-  return root.headers.filter((h) => h.name.toLowerCase() === field).map((h) => decodeEncodedWords(h.value.replace(/\r?\n[ \t]/g, ' ')));
+  let byField = decodedHeaders.get(root);
+  if (!byField) decodedHeaders.set(root, (byField = new Map()));
+  let v = byField.get(field);
+  if (!v) {
+    v = root.headers.filter((h) => h.name.toLowerCase() === field).map((h) => decodeEncodedWords(h.value.replace(/\r?\n[ \t]/g, ' ')));
+    byField.set(field, v);
+  }
+  return v;
 }
 
-export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> {
-  const msg = m.src.msg;
+/**
+ * Evaluates a key that needs only the message record (isCheap): synchronously, so a SEARCH over
+ * flags, sizes and dates costs no promise per message.
+ */
+export function matchesRecord(k: SearchKey, m: SearchSubject): boolean {
+  const msg = m.msg;
   switch (k.k) {
     case 'all': return true;
     case 'flag': return msg.flags.some((f) => f.toLowerCase() === k.flag.toLowerCase()) === k.set;
@@ -184,6 +204,22 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
     }
     case 'modseq': return msg.modseq >= k.n;
     case 'seq': return m.inSet(k.set, k.uid, m.seq, msg.uid);
+    case 'not': return !matchesRecord(k.key, m);
+    case 'or': return matchesRecord(k.a, m) || matchesRecord(k.b, m);
+    case 'and': return k.keys.every((x) => matchesRecord(x, m));
+    case 'date': {
+      if (k.which !== 'internal') break;
+      const day = utcDay(msg.internalDate.getTime());
+      return k.op === 'before' ? day < k.day : k.op === 'on' ? day === k.day : day >= k.day;
+    }
+    default: break;
+  }
+  throw new Error(`search key ${k.k} needs the message content`);
+}
+
+export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> {
+  if (isCheap(k)) return matchesRecord(k, m);
+  switch (k.k) {
     case 'not': return !(await matches(k.key, m));
     case 'or': return (await matches(k.a, m)) || (await matches(k.b, m));
     case 'and': {
@@ -191,24 +227,20 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
       return true;
     }
     case 'date': {
-      let t: number;
-      if (k.which === 'internal') t = msg.internalDate.getTime();
-      else {
-        const root = await m.src.structure();
-        const v = headerText(root, 'date')[0];
-        // RFC 9051 §6.4.4: SENT* compare the date of the Date header, in its own time zone.
-        const dm = v ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(v) : null;
-        const day = dm ? parseSearchDate(`${dm[1]}-${dm[2]}-${dm[3]!.length === 2 ? '20' + dm[3] : dm[3]}`) : undefined;
-        const parsed = day ? day.getTime() : v ? Date.parse(v.replace(/\([^)]*\)/g, '').trim()) : NaN;
-        if (Number.isNaN(parsed)) return false;
-        t = parsed;
-      }
+      // SENT* (internal dates are cheap keys, above).
+      const root = await m.src.structure();
+      const v = headerText(root, 'date')[0];
+      // RFC 9051 §6.4.4: SENT* compare the date of the Date header, in its own time zone.
+      const dm = v ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(v) : null;
+      const sent = dm ? parseSearchDate(`${dm[1]}-${dm[2]}-${dm[3]!.length === 2 ? '20' + dm[3] : dm[3]}`) : undefined;
+      const t = sent ? sent.getTime() : v ? Date.parse(v.replace(/\([^)]*\)/g, '').trim()) : NaN;
+      if (Number.isNaN(t)) return false;
       const day = utcDay(t);
       return k.op === 'before' ? day < k.day : k.op === 'on' ? day === k.day : day >= k.day;
     }
     case 'header': {
       const root = await m.src.structure();
-      const values = headerText(root, k.field);
+      const values = [...headerText(root, k.field)];
       if (['from', 'to', 'cc', 'bcc', 'sender', 'reply-to'].includes(k.field)) {
         // Addresses also match in their normalized form (comments and spacing removed).
         for (const v of headerText(root, k.field)) {
@@ -228,6 +260,7 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
       const head = root.headers.map((h) => `${h.name}: ${decodeEncodedWords(h.value)}`).join('\n');
       return contains(head, k.value) || contains(await decodedBody(m.src, root), k.value);
     }
+    default: return matchesRecord(k, m);
   }
 }
 

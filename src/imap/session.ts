@@ -11,7 +11,9 @@ import type { AuthConnection } from '../sasl/index.ts';
 import { alpnFor } from '../tls/index.ts';
 import type { Account } from '../store/index.ts';
 import { ArgReader, ParseError, type ArgLimits } from './args.ts';
-import { CommandFramer, type FrameEvent } from './framer.ts';
+import { CommandFramer, type FrameEvent, type FramerOptions } from './framer.ts';
+import { abortSpooled, LiteralSpooler, type SpooledLiteral } from './literal-spool.ts';
+import { mimeLimitsFromConfig } from '../mime/index.ts';
 import { commands } from './commands/index.ts';
 import { capabilities } from './capabilities.ts';
 import type { MailboxView } from './mailbox-view.ts';
@@ -20,6 +22,12 @@ import { ImapNo } from './errors.ts';
 import type { StructureSink } from './message-source.ts';
 import { MessageCache } from './message-cache.ts';
 
+/** Size of the output chunks (see ImapSession.write). */
+const outChunkBytes = 64 * 1024;
+/** Below Buffer.poolSize / 2, so allocUnsafe slices the shared pool. */
+const smallChunkBytes = 2048;
+const emptyChunk = Buffer.alloc(0);
+
 export type SessionState =
   | { kind: 'not-authenticated' }
   | { kind: 'authenticated'; account: Account }
@@ -27,6 +35,9 @@ export type SessionState =
   | { kind: 'logout' };
 
 export type StateKind = SessionState['kind'];
+
+/** The spooled literals of a command that has none (most). */
+const noSpooled: ReadonlyMap<number, SpooledLiteral> = new Map();
 
 /** Per-account session counts, shared by every IMAP listener of one server. */
 export type AccountSessions = Map<number, number>;
@@ -63,6 +74,8 @@ export class ImapSession implements Expiring {
   state: SessionState = { kind: 'not-authenticated' };
   socket: Socket;
   private framer: CommandFramer;
+  /** Large APPEND literals of the command being read, streamed to spool files (literal-spool.ts); made on first use. */
+  private spooler: LiteralSpooler | undefined;
   private readonly accountSessions: AccountSessions;
   /** RFC 5161 ENABLEd extensions (allocated at the first ENABLE; most sessions never send one). */
   private enabledSet: Set<string> | undefined;
@@ -110,7 +123,23 @@ export class ImapSession implements Expiring {
     this.log = conn.log;
     this.socket = conn.socket;
     this.accountSessions = accountSessions;
-    this.framer = new CommandFramer(limits);
+    this.framer = this.newFramer();
+  }
+
+  /** The framer options of this session (made once: releaseInputBuffer makes framers often). */
+  private framerOptions: FramerOptions | undefined;
+
+  /** A framer with this session's literal policy; the listener's limits serve as its limits. */
+  private newFramer(): CommandFramer {
+    const l = this.limits;
+    this.framerOptions ??= {
+      literalPolicy: (line) => this.state.kind === 'not-authenticated'
+        // Before login no command needs a literal longer than a line (LOGIN, ID): nothing larger is buffered.
+        ? { canSpool: false, maxLiteralBytes: l.maxLineBytes }
+        // Only the command that takes large literals (APPEND) streams them to the spool.
+        : { canSpool: /^\S+ APPEND /i.test(line.subarray(0, 80).toString('latin1')), maxLiteralBytes: l.maxLiteralBytes },
+    };
+    return new CommandFramer(l, this.framerOptions);
   }
 
   get secure(): boolean {
@@ -170,30 +199,93 @@ export class ImapSession implements Expiring {
 
   // ---- output
 
-  /** Responses are gathered and written in large pieces (one syscall for many FETCH lines). */
-  private out: Uint8Array[] = [];
+  /**
+   * Responses are gathered into 64 KiB chunks and written in large pieces (one syscall for many
+   * FETCH lines): strings are encoded straight into the chunk and small buffers copied into it,
+   * so a FETCH of a thousand header blocks allocates a handful of chunks, not thousands of pieces.
+   */
+  private out: Buffer[] = [];
   private outBytes = 0;
+  private chunk: Buffer = emptyChunk;
+  private chunkUsed = 0;
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
-    const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (typeof data === 'string') {
+      // At most 3 bytes per UTF-16 unit: when that fits, encode in place.
+      if (data.length * 3 > this.chunk.length - this.chunkUsed) {
+        this.seal();
+        if (data.length * 3 > outChunkBytes) {
+          this.push(Buffer.from(data, 'utf8'));
+          return;
+        }
+        this.chunk = this.newChunk(data.length * 3);
+      }
+      this.chunkUsed += this.chunk.write(data, this.chunkUsed, 'utf8');
+    } else if (data.length <= this.chunk.length - this.chunkUsed) {
+      this.chunk.set(data, this.chunkUsed);
+      this.chunkUsed += data.length;
+    } else if (data.length <= outChunkBytes / 8) {
+      this.seal();
+      this.chunk = this.newChunk(data.length);
+      this.chunk.set(data, 0);
+      this.chunkUsed = data.length;
+    } else {
+      this.seal();
+      this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      return;
+    }
+    if (this.outBytes + this.chunkUsed >= outChunkBytes) this.sendOut();
+  }
+
+  /**
+   * A chunk for at least `need` bytes. Most responses are one short line: their chunk is a slice
+   * of Node's shared 8 KiB pool (no allocation of its own, no GC pressure); once a response has
+   * filled one chunk, the next are 64 KiB.
+   */
+  private newChunk(need: number): Buffer {
+    return this.outBytes === 0 && need <= smallChunkBytes ? Buffer.allocUnsafe(smallChunkBytes) : Buffer.allocUnsafe(outChunkBytes);
+  }
+
+  /** Moves the filled part of the current chunk to the queue; the rest of it is given up. */
+  private seal(): void {
+    if (this.chunkUsed > 0) {
+      this.out.push(this.chunk.subarray(0, this.chunkUsed));
+      this.outBytes += this.chunkUsed;
+    }
+    this.chunk = emptyChunk;
+    this.chunkUsed = 0;
+  }
+
+  private push(b: Buffer): void {
     this.out.push(b);
     this.outBytes += b.length;
-    if (this.outBytes >= 64 * 1024) this.sendOut();
+    if (this.outBytes >= outChunkBytes) this.sendOut();
   }
 
   private sendOut(): void {
+    this.seal();
     if (this.outBytes === 0) return;
-    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    const out = this.out;
     this.out = [];
     this.outBytes = 0;
-    if (this.deflate) this.deflate.write(b);
-    else this.socket.write(b);
+    if (this.deflate) for (const b of out) this.deflate.write(b);
+    else if (out.length === 1) this.socket.write(out[0]!);
+    else {
+      // One writev for the pieces, without copying them together.
+      this.socket.cork();
+      for (const b of out) this.socket.write(b);
+      this.socket.uncork();
+    }
   }
 
   /** Waits until the socket has room again (backpressure for large FETCH responses). */
+  get shouldDrain(): boolean {
+    return this.outBytes + this.chunkUsed >= 16 * 1024;
+  }
+
   async drain(): Promise<void> {
-    if (this.outBytes < 16 * 1024) return;
+    if (!this.shouldDrain) return;
     this.sendOut();
     if (this.deflate) this.deflate.flush(zconst.Z_SYNC_FLUSH);
     const w = this.socket;
@@ -298,7 +390,7 @@ export class ImapSession implements Expiring {
    * Buffer pool slab alive for as long as the session waits: a fresh framer holds nothing.
    */
   private releaseInputBuffer(): void {
-    if (this.framer.idle) this.framer = new CommandFramer(this.limits);
+    if (this.framer.idle) this.framer = this.newFramer();
   }
 
   private currentTimeout(): number {
@@ -365,7 +457,7 @@ export class ImapSession implements Expiring {
     const plain = this.socket;
     this.detach(plain);
     plain.pause();
-    this.framer = new CommandFramer(this.limits);
+    this.framer = this.newFramer();
     const tls = new TLSSocket(plain, { isServer: true, ...this.ctx.tls.serverOptions({ listener: this.conn.listener.name, alpn: alpnFor(this.conn.listener.protocol) }) });
     const ok = await new Promise<boolean>((resolve) => {
       tls.once('secure', () => resolve(true));
@@ -470,18 +562,31 @@ export class ImapSession implements Expiring {
           this.flush();
           continue;
         }
+        if (ev.kind === 'spoolStart') {
+          this.spooler ??= new LiteralSpooler(() => this.ctx.blobs.createSpool(), mimeLimitsFromConfig(this.ctx.config.mime));
+          await this.spooler.start(ev.size);
+          continue;
+        }
+        if (ev.kind === 'literalData') {
+          await this.spooler!.write(ev.bytes);
+          continue;
+        }
         if (ev.kind === 'error') {
+          await this.spooler?.abortPending();
           const code = ev.toobig ? '[TOOBIG] ' : '';
-          if (ev.tag) this.tagged(ev.tag, ev.toobig && ev.text.startsWith('Literal') ? 'NO' : 'BAD', code + ev.text);
+          if (ev.tag) this.tagged(ev.tag, ev.status, code + ev.text);
           else this.untagged(`BAD ${code}${ev.text}`);
           continue;
         }
         await this.throttle();
         this.socket.pause();
+        const spooled = ev.spooled.length > 0 ? this.spooler!.take(ev.spooled) : noSpooled;
         try {
-          await this.executeCommand(ev.bytes);
+          await this.executeCommand(ev.bytes, spooled);
         } finally {
           await this.flushStructures().catch((err: unknown) => this.log.warn('imap.structure.save-failed', { err }));
+          // Whatever the command did not commit (a syntax error, NO, an exception) is thrown away.
+          await abortSpooled(spooled.values());
         }
         this.flush();
       }
@@ -489,6 +594,7 @@ export class ImapSession implements Expiring {
       this.log.error('imap.session.failed', { err });
       this.untagged('BYE [SERVERBUG] Internal error');
     } finally {
+      await this.spooler?.abortPending().catch((err: unknown) => this.log.warn('imap.spool.abort-failed', { err }));
       this.unwatch?.();
       this.releaseAccount();
       this.notify('closed');
@@ -502,7 +608,7 @@ export class ImapSession implements Expiring {
    */
   private nextEvent(): FrameEvent {
     const ev = this.framer.next();
-    return ev.kind === 'command' ? { kind: 'command', bytes: ownBuffer(ev.bytes) } : ev;
+    return ev.kind === 'command' ? { kind: 'command', bytes: ownBuffer(ev.bytes), spooled: ev.spooled } : ev;
   }
 
   /** Commands-per-second limit: a fast client is slowed down, never refused. */
@@ -531,8 +637,8 @@ export class ImapSession implements Expiring {
    * Parses and runs one command. Not an async function: while a command waits long (IDLE), this
    * level holds one promise reaction instead of a suspended frame with all its registers.
    */
-  private executeCommand(bytes: Buffer): Promise<void> | undefined {
-    const r = new ArgReader(bytes, this.argLimits);
+  private executeCommand(bytes: Buffer, spooled: ReadonlyMap<number, SpooledLiteral>): Promise<void> | undefined {
+    const r = new ArgReader(bytes, this.argLimits, 0, spooled);
     let tag: string;
     try {
       tag = r.atom(']');

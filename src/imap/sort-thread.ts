@@ -12,6 +12,8 @@ export interface SortFacts {
   /** The Date header as a time, or the arrival time when absent or unparseable (§2.2). */
   sent: number;
   subject: string;
+  /** RFC 5256 §2.1: the subject marked the message as a reply or forward ("Re:", "Fwd:", "(fwd)"). */
+  isReplyOrForward: boolean;
   from: string;
   to: string;
   cc: string;
@@ -21,28 +23,40 @@ export interface SortFacts {
 
 /** RFC 5256 §2.1 base subject. Comparisons use i;ascii-casemap, so the result is upper-cased ASCII-wise. */
 export function baseSubject(raw: string): string {
+  return extractSubject(raw).base;
+}
+
+/** The base subject and whether extracting it removed a reply/forward marker (RFC 5256 §2.1, §4 (5)(C)). */
+export function extractSubject(raw: string): { base: string; isReplyOrForward: boolean } {
+  let isReplyOrForward = false;
   let s = decodeEncodedWords(raw).replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ');
   for (;;) {
     // (2) remove trailing "(fwd)" and white space.
     let prev: string;
     do {
       prev = s;
-      s = s.replace(/\s+$/, '').replace(/\(fwd\)$/i, '');
+      s = s.replace(/\s+$/, '');
+      const t = s.replace(/\(fwd\)$/i, '');
+      if (t !== s) isReplyOrForward = true;
+      s = t;
     } while (s !== prev);
     // (3)-(5) remove leading "Re:", "Fw:", "Fwd:" with optional [blob], and leading [blob]s.
     do {
       prev = s;
       s = s.replace(/^\s+/, '');
-      s = s.replace(/^(re|fwd?)\s*(\[[^[\]]*\]\s*)?:/i, '');
+      const t = s.replace(/^(re|fwd?)\s*(\[[^[\]]*\]\s*)?:/i, '');
+      if (t !== s) isReplyOrForward = true;
+      s = t;
       const blob = /^\[[^[\]]*\]\s*/.exec(s);
       if (blob && s.length > blob[0].length) s = s.slice(blob[0].length);
     } while (s !== prev);
     // (6) "[fwd: ...]" wrapper.
     const m = /^\[fwd:(.*)\]$/i.exec(s);
     if (!m) break;
+    isReplyOrForward = true;
     s = m[1]!;
   }
-  return s.replace(/[a-z]/g, (c) => c.toUpperCase());
+  return { base: s.replace(/[a-z]/g, (c) => c.toUpperCase()), isReplyOrForward };
 }
 
 function firstMailbox(value: string | undefined): string {
@@ -62,10 +76,12 @@ export function factsOf(root: MimePart, m: { seq: number; uid: number; size: num
   const refs = (h('references') ?? '').match(msgIdRe) ?? [];
   const irt = (h('in-reply-to') ?? '').match(msgIdRe) ?? [];
   const mid = (h('message-id') ?? '').match(msgIdRe)?.[0] ?? null;
+  const subject = extractSubject(h('subject') ?? '');
   return {
     ...m,
     sent: Number.isNaN(date) ? m.arrival : date,
-    subject: baseSubject(h('subject') ?? ''),
+    subject: subject.base,
+    isReplyOrForward: subject.isReplyOrForward,
     from: firstMailbox(h('from')),
     to: firstMailbox(h('to')),
     cc: firstMailbox(h('cc')),
@@ -215,7 +231,8 @@ export function threadReferences(msgs: SortFacts[], num: (m: SortFacts) => numbe
   roots = prune(roots, true);
   // (5) group root threads by base subject.
   const subjectOf = (n: Node): string => (n.msg ?? n.children[0]?.msg)?.subject ?? '';
-  const isReply = (n: Node) => (n.msg ? n.msg.references.length > 0 : false);
+  // RFC 5256 §4 (5)(C): "reply or forward" is what the subject says (§2.1), not the references.
+  const isReply = (n: Node) => n.msg?.isReplyOrForward ?? false;
   const bySubject = new Map<string, Node>();
   const merged: Node[] = [];
   for (const r of roots) {

@@ -19,15 +19,24 @@ test('wrong password and unknown user: same answer, similar time', async () => {
     };
     await time('alice@example.test');
     await time('nobody@example.test'); // warm-up: the dummy hash is made on first use
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      known.push(await time('alice@example.test'));
-      unknown.push(await time(`nobody${i}@example.test`));
-    }
     const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-    const ratio = median(unknown) / median(known);
-    assert.ok(ratio > 0.5 && ratio < 2, `median unknown/known = ${ratio.toFixed(2)} (${median(unknown).toFixed(1)} ms vs ${median(known).toFixed(1)} ms)`);
+    // A real timing difference shows in every round; a burst of load from other processes (the
+    // suite runs files in parallel) rarely spans three rounds, so one good round is enough.
+    const rounds: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        known.push(await time('alice@example.test'));
+        unknown.push(await time(`nobody${round}-${i}@example.test`));
+      }
+      const ratio = median(unknown) / median(known);
+      rounds.push(`${ratio.toFixed(2)} (${median(unknown).toFixed(1)} ms vs ${median(known).toFixed(1)} ms)`);
+      if (ratio > 0.5 && ratio < 2) break;
+    }
+    const last = rounds[rounds.length - 1]!;
+    const ok = Number(last.split(' ')[0]);
+    assert.ok(ok > 0.5 && ok < 2, `median unknown/known per round: ${rounds.join(', ')}`);
     // Same answer text: the details differ only in the log.
     const a = await f.auth.verifyPassword('alice@example.test', 'wrong', c);
     const b = await f.auth.verifyPassword('nobody@example.test', 'wrong', c);

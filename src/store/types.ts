@@ -54,19 +54,19 @@ export const systemFlags = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\
 export type SystemFlag = (typeof systemFlags)[number];
 
 export interface MessageRecord {
-  id: number;
-  mailboxId: number;
-  uid: number;
-  modseq: number;
-  blobHash: string;
+  readonly id: number;
+  readonly mailboxId: number;
+  readonly uid: number;
+  readonly modseq: number;
+  readonly blobHash: string;
   /** Bytes prepended to the blob for this copy only (e.g. Delivered-To); empty for most messages. */
-  prefix: Uint8Array;
+  readonly prefix: Uint8Array;
   /** Size of prefix + blob: the RFC822.SIZE. */
-  size: number;
-  internalDate: Date;
-  flags: string[];
+  readonly size: number;
+  readonly internalDate: Date;
+  readonly flags: string[];
   /** The MIME structure recorded at delivery (src/mime), JSON; null when not yet computed. */
-  structure: unknown;
+  readonly structure: unknown;
 }
 
 export interface BlobRef { hash: string; size: number }
@@ -174,7 +174,10 @@ export interface Store {
   listMailboxes(accountId: number): Promise<Mailbox[]>;
   renameMailbox(accountId: number, from: string, to: string): Promise<void>;
   deleteMailbox(accountId: number, name: string): Promise<void>;
+  /** Subscribes or unsubscribes a name; the mailbox need not exist, and DELETE/RENAME keep it (RFC 9051 §6.3.9). */
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+  /** The account's subscribed names, existing mailboxes or not, sorted. */
+  listSubscriptions(accountId: number): Promise<string[]>;
 
   // Messages
   /** Appends one message; durable when the promise resolves. */

@@ -89,6 +89,38 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await s.close();
     });
 
+    test('subscriptions are names: they may not exist, and survive DELETE and RENAME (RFC 9051 §6.3.9)', async () => {
+      const s = await factory.create();
+      await s.addDomain('example.test');
+      const a = await s.addAccount({ address: 'u@example.test', passwordHash: null });
+      const b = await s.addAccount({ address: 'v@example.test', passwordHash: null });
+      await s.createMailbox(a.id, 'INBOX');
+      await s.createMailbox(a.id, 'Quiet', { subscribed: false });
+      await s.createMailbox(a.id, 'Old', { subscribed: false });
+      assert.deepEqual(await s.listSubscriptions(a.id), ['INBOX']);
+      await s.setSubscribed(a.id, 'Old', true);
+      await s.setSubscribed(a.id, 'Gone/Never', true);
+      await s.setSubscribed(a.id, 'inbox', true);
+      assert.deepEqual(await s.listSubscriptions(a.id), ['Gone/Never', 'INBOX', 'Old']);
+      assert.equal((await s.getMailbox(a.id, 'Old'))?.subscribed, true);
+      assert.equal((await s.getMailbox(a.id, 'Quiet'))?.subscribed, false);
+      // RENAME leaves the subscription on the old name, as Dovecot does.
+      await s.renameMailbox(a.id, 'Old', 'New');
+      assert.equal((await s.getMailbox(a.id, 'New'))?.subscribed, false);
+      assert.deepEqual(await s.listSubscriptions(a.id), ['Gone/Never', 'INBOX', 'Old']);
+      // DELETE keeps it too; re-creating the mailbox finds it subscribed.
+      await s.setSubscribed(a.id, 'New', true);
+      await s.deleteMailbox(a.id, 'New');
+      assert.deepEqual(await s.listSubscriptions(a.id), ['Gone/Never', 'INBOX', 'New', 'Old']);
+      assert.equal((await s.createMailbox(a.id, 'New', { subscribed: false })).subscribed, true);
+      await s.setSubscribed(a.id, 'Gone/Never', false);
+      await s.setSubscribed(a.id, 'Not/There', false);
+      assert.deepEqual(await s.listSubscriptions(a.id), ['INBOX', 'New', 'Old']);
+      // Per account.
+      assert.deepEqual(await s.listSubscriptions(b.id), []);
+      await s.close();
+    });
+
     test('messages: UIDs and MODSEQs grow, flags round-trip, sizes include the prefix', async () => {
       const s = await factory.create();
       await s.addDomain('example.test');

@@ -6,7 +6,7 @@ import { RawImap, startImapServer, type ImapTestServer } from './imap-client.ts'
 
 let srv: ImapTestServer;
 before(async () => {
-  srv = await startImapServer({ users: { 'alice@example.test': 'secret-alice', 'bob@example.test': 'secret-bob', 'carol@example.test': 'secret-carol' } });
+  srv = await startImapServer({ users: { 'alice@example.test': 'secret-alice', 'bob@example.test': 'secret-bob', 'carol@example.test': 'secret-carol', 'dave@example.test': 'secret-dave' } });
 });
 after(async () => {
   await srv.server.close();
@@ -164,6 +164,60 @@ test('mailboxes: CREATE, LIST, RENAME with children, SUBSCRIBE, STATUS, DELETE',
   C: u NAMESPACE
   S: * NAMESPACE (("" "/")) NIL NIL
   S: u OK NAMESPACE completed
+`));
+
+// RFC 9051 §6.3.9, §7.3.1, RFC 5258 §3.1: subscriptions are names; DELETE and RENAME keep them (as
+// Dovecot does), LIST (SUBSCRIBED) shows a name without its mailbox as \NonExistent.
+test('subscriptions: kept across DELETE and RENAME, \\NonExistent in LIST (SUBSCRIBED), LSUB', () => play(`
+  S: * OK {*}
+  C: a LOGIN dave@example.test secret-dave
+  S: a OK {*}
+  C: b CREATE Old/Sub
+  S: b OK CREATE completed
+  C: c SUBSCRIBE Old/Sub
+  S: c OK SUBSCRIBE completed
+  C: d SUBSCRIBE Nowhere
+  S: d NO [NONEXISTENT] Mailbox does not exist: Nowhere
+  C: e DELETE Old/Sub
+  S: e OK DELETE completed
+  C: f LIST (SUBSCRIBED) "" Old*
+  S: * LIST (\\Subscribed \\NonExistent) "/" Old/Sub
+  S: f OK LIST completed
+  C: g LIST (SUBSCRIBED RECURSIVEMATCH) "" Old
+  S: * LIST () "/" Old (CHILDINFO ("SUBSCRIBED"))
+  S: g OK LIST completed
+  C: h LSUB "" Old/*
+  S: * LSUB () "/" Old/Sub
+  S: h OK LSUB completed
+  C: i LSUB "" %
+  S: * LSUB () "/" Archive
+  S: * LSUB () "/" Drafts
+  S: * LSUB () "/" INBOX
+  S: * LSUB () "/" Junk
+  S: * LSUB (\\Noselect) "/" Old
+  S: * LSUB () "/" Sent
+  S: * LSUB () "/" Trash
+  S: i OK LSUB completed
+  C: j CREATE Old/Sub
+  S: j OK CREATE completed
+  C: k LIST "" Old/* RETURN (SUBSCRIBED)
+  S: * LIST (\\HasNoChildren \\Subscribed) "/" Old/Sub
+  S: k OK LIST completed
+  C: l RENAME Old Fresh
+  S: l OK RENAME completed
+  C: m LIST (SUBSCRIBED) "" *
+  S: * LIST (\\HasNoChildren \\Subscribed \\Archive) "/" Archive
+  S: * LIST (\\HasNoChildren \\Subscribed \\Drafts) "/" Drafts
+  S: * LIST (\\HasNoChildren \\Subscribed) "/" INBOX
+  S: * LIST (\\HasNoChildren \\Subscribed \\Junk) "/" Junk
+  S: * LIST (\\Subscribed \\NonExistent) "/" Old/Sub
+  S: * LIST (\\HasNoChildren \\Subscribed \\Sent) "/" Sent
+  S: * LIST (\\HasNoChildren \\Subscribed \\Trash) "/" Trash
+  S: m OK LIST completed
+  C: n UNSUBSCRIBE Old/Sub
+  S: n OK UNSUBSCRIBE completed
+  C: o LSUB "" Old*
+  S: o OK LSUB completed
 `));
 
 test('APPEND, SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE', () => play(`

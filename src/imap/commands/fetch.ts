@@ -8,7 +8,6 @@ import { formatEnvelope } from '../envelope.ts';
 import { ImapNo } from '../errors.ts';
 import { formatInternalDate, parseFetchItems, sectionContent, sectionLabel, type FetchItem } from '../fetch-items.ts';
 import { formatFlags } from '../flags.ts';
-import { literalBytes } from '../imap-string.ts';
 import { MessageSource } from '../message-source.ts';
 import type { ImapSession } from '../session.ts';
 import { syncSelected, viewOf } from './common.ts';
@@ -21,7 +20,7 @@ interface FetchArgs {
   vanished: boolean;
 }
 
-const BATCH = 100;
+const BATCH = 500;
 
 function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs {
   r.sp();
@@ -45,48 +44,109 @@ function parseFetch(r: import('../args.ts').ArgReader, uid: boolean): FetchArgs 
   return { set, items, changedSince, vanished };
 }
 
-/** Renders one message's FETCH response pieces (strings and raw literals). */
-async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchItem[], uid: boolean, flags: string[]): Promise<(string | Uint8Array)[]> {
-  const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
-  const out: (string | Uint8Array)[] = [];
-  const opts = { utf8: s.utf8 };
+/** One FETCH item with its response label, deduplicated once per command rather than per message. */
+interface PlannedItem { item: FetchItem; label: string }
+
+function planItems(items: readonly FetchItem[], uid: boolean): PlannedItem[] {
   const seen = new Set<string>();
-  const add = (x: string | Uint8Array) => out.push(x);
+  const out: PlannedItem[] = [];
   if (uid) {
-    add(`UID ${msg.uid}`);
+    out.push({ item: { kind: 'UID' }, label: 'UID' });
     seen.add('UID');
   }
   for (const it of items) {
     const key = it.kind === 'section' ? sectionLabel(it) : it.kind === 'BINARY.SIZE' ? `BINARY.SIZE[${it.section.spec}]` : it.kind;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (out.length > 0) add(' ');
+    out.push({ item: it, label: key });
+  }
+  return out;
+}
+
+/** The items that need nothing but the record, or undefined for the others. */
+function recordItem(it: FetchItem, msg: MessageRecord, flags: readonly string[], modseq: number): string | undefined {
+  switch (it.kind) {
+    case 'UID': return `UID ${msg.uid}`;
+    case 'FLAGS': return `FLAGS ${formatFlags(flags)}`; // \Recent already added by the caller
+    case 'INTERNALDATE': return `INTERNALDATE ${formatInternalDate(msg.internalDate)}`;
+    case 'RFC822.SIZE': return `RFC822.SIZE ${msg.size}`;
+    case 'MODSEQ': return `MODSEQ (${modseq})`;
+    default: return undefined;
+  }
+}
+
+/**
+ * renderMessage without waiting, when every item is at hand: record fields, structures and
+ * filtered root headers in the shared cache (a mail client's FETCH of its message list, every
+ * time it opens a mailbox). Undefined when some item needs the store or the file.
+ */
+function renderCached(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): (string | Uint8Array)[] | undefined {
+  const msg = src.msg;
+  const out: (string | Uint8Array)[] = [];
+  let text = '';
+  for (let i = 0; i < plan.length; i++) {
+    const { item: it, label } = plan[i]!;
+    if (i > 0) text += ' ';
+    const simple = recordItem(it, msg, flags, modseq);
+    if (simple !== undefined) {
+      text += simple;
+      continue;
+    }
+    if (it.kind === 'ENVELOPE' || it.kind === 'BODYSTRUCTURE' || it.kind === 'BODY') {
+      const root = src.cachedStructure();
+      if (!root) return undefined;
+      const opts = { utf8: s.utf8 };
+      text += it.kind === 'ENVELOPE' ? `ENVELOPE ${formatEnvelope(root, opts)}` : `${it.kind} ${formatBodyStructure(root, it.kind === 'BODYSTRUCTURE', opts)}`;
+      continue;
+    }
+    if (it.kind !== 'section' || it.binary || it.partial || it.section.path.length > 0 || (it.section.text !== 'HEADER.FIELDS' && it.section.text !== 'HEADER.FIELDS.NOT')) return undefined;
+    const c = src.cachedRootHeaderFields(it.section.spec);
+    if (!c) return undefined;
+    out.push(`${text}${label} {${c.length}}\r\n`, c);
+    text = '';
+  }
+  if (text) out.push(text);
+  return out;
+}
+
+/** Renders one message's FETCH response pieces (strings and raw bytes). */
+async function renderMessage(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): Promise<(string | Uint8Array)[]> {
+  const msg = src.msg;
+  const out: (string | Uint8Array)[] = [];
+  const opts = { utf8: s.utf8 };
+  // Items without bytes are gathered into one string; a literal closes it.
+  let text = '';
+  const addLiteral = (head: string, data: Uint8Array, binary = false) => {
+    out.push(`${text}${head} ${binary ? '~' : ''}{${data.length}}\r\n`, data);
+    text = '';
+  };
+  for (let i = 0; i < plan.length; i++) {
+    const { item: it, label } = plan[i]!;
+    if (i > 0) text += ' ';
+    const simple = recordItem(it, msg, flags, modseq);
+    if (simple !== undefined) {
+      text += simple;
+      continue;
+    }
     switch (it.kind) {
-      case 'UID': add(`UID ${msg.uid}`); break;
-      case 'FLAGS': add(`FLAGS ${formatFlags(flags)}`); break; // \Recent already added by the caller
-      case 'INTERNALDATE': add(`INTERNALDATE ${formatInternalDate(msg.internalDate)}`); break;
-      case 'RFC822.SIZE': add(`RFC822.SIZE ${msg.size}`); break;
-      case 'MODSEQ': add(`MODSEQ (${msg.modseq})`); break;
-      case 'ENVELOPE': add(`ENVELOPE ${formatEnvelope(await src.structure(), opts)}`); break;
-      case 'BODYSTRUCTURE': add(`BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`); break;
-      case 'BODY': add(`BODY ${formatBodyStructure(await src.structure(), false, opts)}`); break;
-      case 'RFC822': add('RFC822 '); add(literalBytes(await src.read(0, msg.size))); break;
+      case 'ENVELOPE': text += `ENVELOPE ${formatEnvelope(await src.structure(), opts)}`; break;
+      case 'BODYSTRUCTURE': text += `BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`; break;
+      case 'BODY': text += `BODY ${formatBodyStructure(await src.structure(), false, opts)}`; break;
+      case 'RFC822': addLiteral('RFC822', await src.read(0, msg.size)); break;
       case 'RFC822.HEADER': {
         const root = await src.structure();
-        add('RFC822.HEADER ');
-        add(literalBytes(await src.read(root.start, root.bodyStart)));
+        addLiteral('RFC822.HEADER', await src.read(root.start, root.bodyStart));
         break;
       }
       case 'RFC822.TEXT': {
         const root = await src.structure();
-        add('RFC822.TEXT ');
-        add(literalBytes(await src.read(root.bodyStart, root.end)));
+        addLiteral('RFC822.TEXT', await src.read(root.bodyStart, root.end));
         break;
       }
       case 'BINARY.SIZE': {
         const c = await sectionContent(src, it.section, true);
         if (!c) throw new ImapNo('No such message part', 'NONEXISTENT');
-        add(`BINARY.SIZE[${it.section.spec}] ${c.length}`);
+        text += `${label} ${c.length}`;
         break;
       }
       case 'section': {
@@ -95,12 +155,12 @@ async function renderMessage(s: ImapSession, msg: MessageRecord, items: FetchIte
         // RFC 9051 §6.4.5: a part that does not exist reads as empty.
         c ??= Buffer.alloc(0);
         if (it.partial) c = c.subarray(Math.min(it.partial.offset, c.length), Math.min(it.partial.offset + it.partial.length, c.length));
-        add(sectionLabel(it) + ' ');
-        add(literalBytes(c, it.binary && c.includes(0)));
+        addLiteral(label, c, it.binary && c.includes(0));
         break;
       }
     }
   }
+  if (text) out.push(text);
   return out;
 }
 
@@ -121,29 +181,35 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
     const gone = a.set.kind === 'set' ? ch.expunged.filter((u) => inSequenceSet(a.set.kind === 'set' ? a.set.ranges : [], u, star)) : [];
     if (gone.length > 0) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
   }
+  const plan = planItems(items, uid);
+  let planWithFlags: PlannedItem[] | undefined;
   const setsSeen = !view.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
   let failure: ImapNo | undefined;
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = await s.ctx.store.getMessagesByUid(view.mailbox.id, uids.slice(i, i + BATCH));
+    // RFC 9051 §6.4.5: BODY[] (not .PEEK) sets \Seen, and the new flags are returned. One flag
+    // update (one commit) for the whole batch.
+    let seen: Map<number, { flags: string[]; modseq: number }> | undefined;
+    if (setsSeen) {
+      const unseen = batch.filter((m) => (a.changedSince === null || m.modseq > a.changedSince) && !m.flags.includes('\\Seen')).map((m) => m.uid);
+      if (unseen.length > 0) {
+        const r = await s.ctx.store.updateFlags(view.mailbox.id, unseen, 'add', ['\\Seen']);
+        seen = new Map(r.updated.map((u) => [u.uid, u]));
+        for (const u of r.updated) view.ownModseqs.add(u.modseq);
+      }
+    }
     for (const msg of batch) {
       if (a.changedSince !== null && msg.modseq <= a.changedSince) continue;
-      let flags = msg.flags;
-      let withFlags = items;
-      if (setsSeen && !flags.includes('\\Seen')) {
-        // RFC 9051 §6.4.5: BODY[] (not .PEEK) sets \Seen, and the new flags are returned.
-        const r = await s.ctx.store.updateFlags(view.mailbox.id, [msg.uid], 'add', ['\\Seen']);
-        const u = r.updated[0];
-        if (u) {
-          flags = u.flags;
-          msg.modseq = u.modseq;
-          view.ownModseqs.add(u.modseq);
-        }
-        if (!items.some((x) => x.kind === 'FLAGS')) withFlags = [...items, { kind: 'FLAGS' }];
-      }
+      const u = seen?.get(msg.uid);
+      const flags = u ? u.flags : msg.flags;
+      const modseq = u ? u.modseq : msg.modseq;
+      const withFlags = u && !items.some((x) => x.kind === 'FLAGS') ? (planWithFlags ??= planItems([...items, { kind: 'FLAGS' }], uid)) : plan;
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
       try {
-        const pieces = await renderMessage(s, msg, withFlags, uid, view.flagsOf(msg.uid, flags, s.isImap4rev2));
+        const shown = view.flagsOf(msg.uid, flags, s.isImap4rev2);
+        const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
+        const pieces = renderCached(s, src, withFlags, shown, modseq) ?? (await renderMessage(s, src, withFlags, shown, modseq));
         s.write(`* ${seq} FETCH (`);
         for (const p of pieces) s.write(p);
         s.write(')\r\n');
@@ -151,7 +217,7 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
         if (!(err instanceof ImapNo)) throw err;
         failure = err;
       }
-      await s.drain();
+      if (s.shouldDrain) await s.drain();
     }
     await s.flushStructures();
   }

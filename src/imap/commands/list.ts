@@ -74,39 +74,58 @@ async function runList(s: ImapSession, tag: string, a: ListArgs): Promise<void> 
     return;
   }
   const boxes = await s.ctx.store.listMailboxes(account.id);
-  const names = new Set(boxes.map((b) => b.name));
+  const byName = new Map(boxes.map((b) => [b.name, b]));
   const hasChildren = (n: string) => boxes.some((b) => b.name.startsWith(n + '/'));
   const res = a.patterns.map((p) => patternToRegExp(a.reference && !p.startsWith('/') ? a.reference + p : p));
   const subscribedOnly = a.lsub || a.select.has('SUBSCRIBED');
   const specialOnly = a.select.has('SPECIAL-USE');
+  // Subscriptions are names (RFC 9051 §6.3.9): they may outlive their mailbox (DELETE, RENAME).
+  const subs = subscribedOnly || a.ret.has('SUBSCRIBED') ? new Set(await s.ctx.store.listSubscriptions(account.id)) : new Set<string>();
+  const hasSubscribedChild = (n: string) => [...subs].some((c) => c.startsWith(n + '/'));
+  // RFC 5258 §3.1: with SUBSCRIBED the names listed are the subscribed ones (and, for LSUB's
+  // \Noselect and RECURSIVEMATCH, their parents); otherwise the existing mailboxes.
+  let names: string[] = boxes.map((b) => b.name);
+  if (subscribedOnly) {
+    const all = new Set(names);
+    for (const n of subs) {
+      all.add(n);
+      for (let i = n.indexOf('/'); i > 0; i = n.indexOf('/', i + 1)) all.add(n.slice(0, i));
+    }
+    names = [...all].sort();
+  }
   const out: { mb: Mailbox | null; name: string; attrs: string[]; childInfo: boolean }[] = [];
-  for (const mb of boxes) {
-    if (!res.some((re) => matches(mb.name, re))) continue;
-    if (subscribedOnly && !mb.subscribed) {
-      const subscribedChild = boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
+  for (const name of names) {
+    if (!res.some((re) => matches(name, re))) continue;
+    const mb = byName.get(name) ?? null;
+    if (subscribedOnly && !subs.has(name)) {
       // RFC 3501 §6.3.9: LSUB shows a "%"-matched parent of subscribed mailboxes as \Noselect;
       // RFC 5258 §3.5: RECURSIVEMATCH returns it with CHILDINFO.
-      if (subscribedChild && a.lsub && !a.patterns.some((p) => p.endsWith('*'))) out.push({ mb, name: mb.name, attrs: ['\\Noselect'], childInfo: false });
-      else if (a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/') && !res.some((re) => matches(c.name, re)))) {
+      if (hasSubscribedChild(name) && a.lsub && !a.patterns.some((p) => p.endsWith('*'))) out.push({ mb, name, attrs: ['\\Noselect'], childInfo: false });
+      else if (a.select.has('RECURSIVEMATCH') && [...subs].some((c) => c.startsWith(name + '/') && !res.some((re) => matches(c, re)))) {
         // Only when the subscribed descendant is not itself returned (RFC 5258 §3.5).
-        out.push({ mb, name: mb.name, attrs: a.ret.has('CHILDREN') ? ['\\HasChildren'] : [], childInfo: true });
+        const attrs = mb ? (a.ret.has('CHILDREN') ? ['\\HasChildren'] : []) : ['\\NonExistent'];
+        out.push({ mb, name, attrs, childInfo: true });
       }
       continue;
     }
-    if (specialOnly && !mb.specialUse) continue;
+    if (specialOnly && !mb?.specialUse) continue;
     const attrs: string[] = [];
-    if (!a.lsub) attrs.push(hasChildren(mb.name) ? '\\HasChildren' : '\\HasNoChildren');
-    if (mb.subscribed && (subscribedOnly || a.ret.has('SUBSCRIBED')) && !a.lsub) attrs.push('\\Subscribed');
-    if (mb.specialUse && !a.lsub) attrs.push(mb.specialUse);
+    if (!a.lsub) {
+      if (mb) attrs.push(hasChildren(name) ? '\\HasChildren' : '\\HasNoChildren');
+      if (subs.has(name) && (subscribedOnly || a.ret.has('SUBSCRIBED'))) attrs.push('\\Subscribed');
+      // RFC 5258 §3.1, RFC 9051 §7.3.1: a subscribed name without a mailbox is \NonExistent (implying \Noselect).
+      if (!mb) attrs.push('\\NonExistent');
+      if (mb?.specialUse) attrs.push(mb.specialUse);
+    }
     // RFC 5258 §3.5: CHILDINFO also for a matching mailbox that has subscribed children.
-    const childInfo = a.select.has('RECURSIVEMATCH') && boxes.some((c) => c.subscribed && c.name.startsWith(mb.name + '/'));
-    out.push({ mb, name: mb.name, attrs, childInfo });
+    const childInfo = a.select.has('RECURSIVEMATCH') && hasSubscribedChild(name);
+    out.push({ mb, name, attrs, childInfo });
   }
   for (const o of out) {
     let line = `${cmd} (${o.attrs.join(' ')}) "/" ${encodeName(o.name, s)}`;
     if (o.childInfo) line += ' (CHILDINFO ("SUBSCRIBED"))';
     s.untagged(line);
-    if (a.statusItems && o.mb && names.has(o.name)) {
+    if (a.statusItems && o.mb) {
       // RFC 5819 §2: STATUS follows the LIST response of each selectable mailbox.
       s.untagged(`STATUS ${encodeName(o.name, s)} ${await statusData(s, o.mb, a.statusItems)}`);
     }

@@ -4,7 +4,8 @@ import type { ArgReader } from '../args.ts';
 import { ParseError, formatSequenceSet, inSequenceSet } from '../args.ts';
 import { ImapNo } from '../errors.ts';
 import { MessageSource } from '../message-source.ts';
-import { matches, parseSearchKey, usesModseq, type SearchKey } from '../search.ts';
+import type { MessageRecord } from '../../store/index.ts';
+import { isCheap, matches, matchesRecord, parseSearchKey, usesModseq, type SearchKey, type SearchSubject } from '../search.ts';
 import type { ImapSession } from '../session.ts';
 import { syncSelected, viewOf } from './common.ts';
 import { defineCommand, selectedState } from './types.ts';
@@ -35,6 +36,35 @@ export function parseSearchProgram(r: ArgReader): SearchArgs {
   return { ret, key: keys.length === 1 ? keys[0]! : { k: 'and', keys } };
 }
 
+/** The message a search key is evaluated against: one object per SEARCH, reset per message. */
+class Subject implements SearchSubject {
+  msg!: MessageRecord;
+  seq = 0;
+  recent = false;
+  readonly inSet: SearchSubject['inSet'];
+  readonly now: number;
+  private readonly session: ImapSession;
+  private source: MessageSource | undefined;
+
+  constructor(session: ImapSession, inSet: SearchSubject['inSet'], now: number) {
+    this.session = session;
+    this.inSet = inSet;
+    this.now = now;
+  }
+
+  reset(msg: MessageRecord, seq: number, recent: boolean): void {
+    this.msg = msg;
+    this.seq = seq;
+    this.recent = recent;
+    this.source = undefined;
+  }
+
+  /** Made on first use: record-only keys never need it. */
+  get src(): MessageSource {
+    return (this.source ??= new MessageSource(this.session.ctx, this.msg, this.session.structures, this.session.messageCache));
+  }
+}
+
 /** Runs a search over the selected mailbox; returns matching UIDs ascending and the highest MODSEQ. */
 export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: number[]; maxModseq: number; modseqs: Map<number, number> }> {
   const view = viewOf(s);
@@ -47,12 +77,15 @@ export async function evaluate(s: ImapSession, key: SearchKey): Promise<{ uids: 
     if (set.kind === 'saved') return view.saved.includes(msgUid);
     return uid ? inSequenceSet(set.ranges, msgUid, star) : inSequenceSet(set.ranges, seq, view.uids.length);
   };
+  const cheap = isCheap(key);
+  const subject = new Subject(s, inSet, now);
   for (let i = 0; i < view.uids.length; i += 500) {
     const batch = await s.ctx.store.getMessagesByUid(view.mailbox.id, view.uids.slice(i, i + 500));
     for (const msg of batch) {
       const seq = view.seqOf(msg.uid);
       if (seq === 0) continue;
-      if (await matches(key, { src: new MessageSource(s.ctx, msg, s.structures, s.messageCache), seq, inSet, now, recent: view.recent.has(msg.uid) })) {
+      subject.reset(msg, seq, view.recent.has(msg.uid));
+      if (cheap ? matchesRecord(key, subject) : await matches(key, subject)) {
         out.push(msg.uid);
         modseqs.set(msg.uid, msg.modseq);
         if (msg.modseq > maxModseq) maxModseq = msg.modseq;

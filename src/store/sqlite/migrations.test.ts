@@ -53,3 +53,25 @@ test('a database from a newer Postern is refused, not modified', () => {
 test('migrations are numbered 1, 2, 3… without gaps', () => {
   migrations.forEach((m, i) => assert.equal(m.version, i + 1));
 });
+
+test('version 6 turns the subscribed column into subscriptions by name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'postern-mig-'));
+  try {
+    const path = join(dir, 'v5.db');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (5);');
+    for (const m of migrations.filter((x) => x.version <= 5)) old.exec(m.sql);
+    old.exec("INSERT INTO domains (name, created_at) VALUES ('example.test', 0)");
+    old.exec("INSERT INTO accounts (address, domain_id, password_hash, created_at) VALUES ('old@example.test', 1, NULL, 0)");
+    old.exec("INSERT INTO mailboxes (account_id, name, uidvalidity, subscribed) VALUES (1, 'INBOX', 1, 1), (1, 'Hidden', 2, 0), (1, 'Work', 3, 1)");
+    old.close();
+
+    const s = new SqliteStore({ path });
+    assert.equal(s.schemaVersion(), latestVersion);
+    assert.deepEqual(await s.listSubscriptions(1), ['INBOX', 'Work']);
+    assert.deepEqual((await s.listMailboxes(1)).map((m) => [m.name, m.subscribed]), [['Hidden', false], ['INBOX', true], ['Work', true]]);
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

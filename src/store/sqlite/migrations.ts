@@ -134,6 +134,18 @@ export const migrations: readonly Migration[] = [
       UPDATE accounts SET last_uidvalidity = COALESCE((SELECT MAX(uidvalidity) FROM mailboxes WHERE account_id = accounts.id), 0);
     `,
   },
+  {
+    version: 6,
+    name: 'imap: subscriptions by name, also to mailboxes that do not exist (RFC 9051 §6.3.9); mailboxes.subscribed is no longer read',
+    sql: `
+      CREATE TABLE subscriptions (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (account_id, name)
+      ) WITHOUT ROWID;
+      INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed <> 0;
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,5 +1,6 @@
 // The embedded Store on node:sqlite (WAL, synchronous=FULL so a COMMIT is on disk when it returns).
 // node:sqlite is synchronous; every method is still async to keep the interface backend-neutral.
+import { open } from 'node:fs/promises';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { UserError } from '../../errors/index.ts';
 import type {
@@ -7,6 +8,7 @@ import type {
   MailboxChanges, MessageRecord, NewMessage, NewQueueMessage, QueuedMessage, Store,
 } from '../types.ts';
 import { systemFlags } from '../types.ts';
+import { MailboxIndex, MailboxRecords, StoredMessage } from './mailbox-index.ts';
 import { latestVersion, migrations } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -46,61 +48,12 @@ export function canonicalAddress(address: string): string {
   return at < 0 ? address : address.slice(0, at) + '@' + address.slice(at + 1).toLowerCase();
 }
 
-/**
- * A message row as a MessageRecord whose structure JSON is parsed on first access (FLAGS-only
- * fetches over many messages skip it); rows read without the structure column fetch it then. A
- * class with a prototype getter is far cheaper per row than a property defined on each record.
- */
-class LazyMessage implements MessageRecord {
-  id: number;
-  mailboxId: number;
-  uid: number;
-  modseq: number;
-  blobHash: string;
-  prefix: Uint8Array;
-  size: number;
-  internalDate: Date;
-  flags: string[];
-  private raw: SQLInputValue | undefined;
-  private parsed: unknown;
-  private done = false;
-  private readonly load: (id: number) => SQLInputValue;
-
-  constructor(r: Row, load: (id: number) => SQLInputValue) {
-    this.id = Number(r.id);
-    this.mailboxId = Number(r.mailbox_id);
-    this.uid = Number(r.uid);
-    this.modseq = Number(r.modseq);
-    this.blobHash = String(r.blob_hash);
-    this.prefix = r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array);
-    this.size = Number(r.size);
-    this.internalDate = new Date(Number(r.internal_date));
-    this.flags = bitsToFlags(Number(r.system_flags), r.keywords === '[]' ? [] : (JSON.parse(String(r.keywords)) as string[]));
-    this.raw = 'structure' in r ? r.structure : undefined;
-    this.load = load;
-  }
-
-  get structure(): unknown {
-    if (!this.done) {
-      const text = this.raw === undefined ? this.load(this.id) : this.raw;
-      this.parsed = text === null ? null : JSON.parse(String(text));
-      this.raw = undefined;
-      this.done = true;
-    }
-    return this.parsed;
-  }
-
-  set structure(v: unknown) {
-    this.parsed = v;
-    this.raw = undefined;
-    this.done = true;
-  }
-}
-
 export interface SqliteStoreOptions {
   /** Path of the database file, or ":memory:". */
   path: string;
   now?: () => Date;
+  /** Message records of recently used mailboxes kept in memory (mailbox-index.ts); default 100,000. */
+  indexRecords?: number;
 }
 
 export class SqliteStore implements Store {
@@ -108,12 +61,65 @@ export class SqliteStore implements Store {
   private readonly now: () => Date;
   private readonly watchers = new Map<number, Set<(c: MailboxChange) => void>>();
   private readonly stmts = new Map<string, StatementSync>();
+  private readonly index: MailboxIndex;
+  /** PRAGMA data_version when the index was last known current (another process's commit changes it). */
+  private dataVersion = -1;
+  /** The write-ahead log, fsynced after each commit (durable()); undefined for in-memory databases. */
+  private readonly walPath: string | undefined;
+  private syncInFlight: Promise<void> | undefined;
+  private syncNext: Promise<void> | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.index = new MailboxIndex(opts.indexRecords ?? 100_000);
     this.db = new DatabaseSync(opts.path);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    // synchronous = NORMAL: a COMMIT writes the log without fsync, and durable() then fsyncs it on
+    // the thread pool. That is what FULL does (sync the WAL at each commit), without stopping every
+    // session while the disk flushes, and concurrent commits share one fsync (group commit).
+    const mode = this.db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string };
+    this.db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.walPath = mode.journal_mode === 'wal' ? opts.path + '-wal' : undefined;
     this.migrate();
+  }
+
+  /**
+   * Resolves when every commit made so far is on disk: the write-ahead log is fdatasync'ed on the
+   * thread pool. A sync already running may have begun before the caller's commit, so callers then
+   * share the next one.
+   */
+  durable(): Promise<void> {
+    if (this.walPath === undefined) return Promise.resolve();
+    if (!this.syncInFlight) return this.startSync();
+    const again = (): Promise<void> => {
+      this.syncNext = undefined;
+      return this.startSync();
+    };
+    this.syncNext ??= this.syncInFlight.then(again, again);
+    return this.syncNext;
+  }
+
+  private startSync(): Promise<void> {
+    const p: Promise<void> = this.syncWal().finally(() => {
+      if (this.syncInFlight === p) this.syncInFlight = undefined;
+    });
+    this.syncInFlight = p;
+    return p;
+  }
+
+  private async syncWal(): Promise<void> {
+    const fh = await open(this.walPath!, 'r');
+    try {
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** A write transaction that resolves once durable (CONVENTIONS.md: acknowledged means on disk). */
+  private async commit<T>(fn: () => T): Promise<T> {
+    const r = this.tx(fn);
+    await this.durable();
+    return r;
   }
 
   /** Schema version currently in the file. */
@@ -156,7 +162,18 @@ export class SqliteStore implements Store {
       return r;
     } catch (err) {
       this.db.exec('ROLLBACK');
+      // Writers update the index as they go: after a rollback it may hold what never happened.
+      this.index.clear();
       throw err;
+    }
+  }
+
+  /** Drops the index when another process (a CLI command) committed since we last looked. */
+  private checkExternalWrites(): void {
+    const v = Number((this.q('PRAGMA data_version').get() as { data_version: number }).data_version);
+    if (v !== this.dataVersion) {
+      this.index.clear();
+      this.dataVersion = v;
     }
   }
 
@@ -190,6 +207,7 @@ export class SqliteStore implements Store {
     const n = name.toLowerCase();
     if (this.q('SELECT 1 FROM domains WHERE name = ?').get(n)) throw new UserError('exists', `domain "${n}" already exists`);
     const r = this.q('INSERT INTO domains (name, created_at) VALUES (?, ?) RETURNING *').get(n, this.now().getTime()) as Row;
+    await this.durable();
     return this.toDomain(r);
   }
 
@@ -202,6 +220,7 @@ export class SqliteStore implements Store {
       throw new UserError('in-use', `domain "${d.name}" still has ${users.n} account(s) and ${aliases.n} alias target(s); remove them first`);
     }
     this.q('DELETE FROM domains WHERE id = ?').run(d.id);
+    await this.durable();
     return true;
   }
 
@@ -244,18 +263,20 @@ export class SqliteStore implements Store {
     if (this.q('SELECT 1 FROM aliases WHERE address = ?').get(address)) throw new UserError('exists', `"${address}" is an alias; remove the alias first`);
     const r = this.q('INSERT INTO accounts (address, domain_id, password_hash, credentials, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
       .get(address, d.id, a.passwordHash, JSON.stringify(a.credentials ?? {}), a.quotaBytes ?? null, this.now().getTime()) as Row;
+    await this.durable();
     return this.toAccount(r);
   }
 
   async removeAccount(address: string): Promise<boolean> {
     const acct = await this.getAccount(address);
     if (!acct) return false;
-    this.tx(() => {
+    await this.commit(() => {
       // Release the account's references on shared blobs; files with no reference left are removed by blob GC.
       this.q(`UPDATE blobs SET refcount = refcount - (SELECT COUNT(*) FROM messages m JOIN mailboxes b ON m.mailbox_id = b.id
               WHERE b.account_id = ? AND m.blob_hash = blobs.hash) WHERE hash IN (SELECT m.blob_hash FROM messages m JOIN mailboxes b ON m.mailbox_id = b.id WHERE b.account_id = ?)`).run(acct.id, acct.id);
       this.q('DELETE FROM accounts WHERE id = ?').run(acct.id);
     });
+    this.index.clear();
     return true;
   }
 
@@ -280,6 +301,7 @@ export class SqliteStore implements Store {
     const r = credentials === undefined
       ? this.q('UPDATE accounts SET password_hash = ? WHERE address = ?').run(passwordHash, canonicalAddress(address))
       : this.q('UPDATE accounts SET password_hash = ?, credentials = ? WHERE address = ?').run(passwordHash, JSON.stringify(credentials), canonicalAddress(address));
+    await this.durable();
     return Number(r.changes) > 0;
   }
 
@@ -299,6 +321,7 @@ export class SqliteStore implements Store {
   async addAppPassword(a: { accountId: number; name: string; protocols: string[]; secretHash: string }): Promise<AppPassword> {
     const r = this.q('INSERT INTO app_passwords (account_id, name, protocols, secret_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
       .get(a.accountId, a.name, JSON.stringify(a.protocols), a.secretHash, this.now().getTime()) as Row;
+    await this.durable();
     return this.toAppPassword(r);
   }
 
@@ -312,7 +335,9 @@ export class SqliteStore implements Store {
   }
 
   async removeAppPassword(accountId: number, id: number): Promise<boolean> {
-    return Number(this.q('DELETE FROM app_passwords WHERE account_id = ? AND id = ?').run(accountId, id).changes) > 0;
+    const r = this.q('DELETE FROM app_passwords WHERE account_id = ? AND id = ?').run(accountId, id);
+    await this.durable();
+    return Number(r.changes) > 0;
   }
 
   async touchAppPassword(id: number, when: Date): Promise<void> {
@@ -326,7 +351,7 @@ export class SqliteStore implements Store {
     const d = this.requireDomain(addr);
     if (targets.length === 0) throw new UserError('no-target', 'an alias needs at least one target');
     if (this.q('SELECT 1 FROM accounts WHERE address = ?').get(addr)) throw new UserError('exists', `"${addr}" is an account; an alias cannot shadow it`);
-    this.tx(() => {
+    await this.commit(() => {
       for (const t of targets) this.q('INSERT OR IGNORE INTO aliases (address, target, domain_id) VALUES (?, ?, ?)').run(addr, canonicalAddress(t), d.id);
     });
     return (await this.getAlias(addr))!;
@@ -337,6 +362,7 @@ export class SqliteStore implements Store {
     const r = target === undefined
       ? this.q('DELETE FROM aliases WHERE address = ?').run(addr)
       : this.q('DELETE FROM aliases WHERE address = ? AND target = ?').run(addr, canonicalAddress(target));
+    await this.durable();
     return Number(r.changes) > 0;
   }
 
@@ -370,7 +396,7 @@ export class SqliteStore implements Store {
       uidNext: Number(r.uidnext),
       highestModseq: Number(r.highestmodseq),
       specialUse: r.special_use === null ? null : String(r.special_use),
-      subscribed: Number(r.subscribed) !== 0,
+      subscribed: this.q('SELECT 1 FROM subscriptions WHERE account_id = ? AND name = ?').get(r.account_id!, r.name!) !== undefined,
       messageCount: Number(r.message_count),
       totalBytes: Number(r.total_bytes),
     };
@@ -396,8 +422,12 @@ export class SqliteStore implements Store {
   async createMailbox(accountId: number, name: string, opts: { specialUse?: string | null; subscribed?: boolean } = {}): Promise<Mailbox> {
     const n = SqliteStore.normalizeName(name);
     if (this.q('SELECT 1 FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, n)) throw new UserError('exists', `mailbox "${n}" already exists`);
-    const r = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
-      .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row;
+    const r = await this.commit(() => {
+      const row = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, subscribed) VALUES (?, ?, ?, ?, ?) RETURNING *')
+        .get(accountId, n, this.nextUidValidity(accountId), opts.specialUse ?? null, opts.subscribed === false ? 0 : 1) as Row;
+      if (opts.subscribed !== false) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
+      return row;
+    });
     const mb = this.toMailbox(r);
     this.emit(accountId, { kind: 'mailbox', accountId, mailboxId: mb.id, what: 'created' });
     return mb;
@@ -423,7 +453,7 @@ export class SqliteStore implements Store {
     const src = await this.getMailbox(accountId, f);
     if (!src) throw new UserError('no-mailbox', `mailbox "${f}" does not exist`);
     if (await this.getMailbox(accountId, t)) throw new UserError('exists', `mailbox "${t}" already exists`);
-    this.tx(() => {
+    await this.commit(() => {
       // Children move with their parent (RFC 9051 §6.3.6).
       const children = this.q("SELECT id, name FROM mailboxes WHERE account_id = ? AND substr(name, 1, ?) = ?").all(accountId, f.length + 1, f + '/') as Row[];
       this.q('UPDATE mailboxes SET name = ? WHERE id = ?').run(t, src.id);
@@ -435,7 +465,8 @@ export class SqliteStore implements Store {
   async deleteMailbox(accountId: number, name: string): Promise<void> {
     const mb = await this.getMailbox(accountId, name);
     if (!mb) throw new UserError('no-mailbox', `mailbox "${name}" does not exist`);
-    this.tx(() => {
+    this.index.drop(mb.id);
+    await this.commit(() => {
       this.q('UPDATE blobs SET refcount = refcount - (SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND blob_hash = blobs.hash) WHERE hash IN (SELECT blob_hash FROM messages WHERE mailbox_id = ?)').run(mb.id, mb.id);
       this.q('UPDATE accounts SET used_bytes = MAX(0, used_bytes - ?) WHERE id = ?').run(mb.totalBytes, accountId);
       this.q('DELETE FROM mailboxes WHERE id = ?').run(mb.id);
@@ -444,17 +475,51 @@ export class SqliteStore implements Store {
   }
 
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    this.q('UPDATE mailboxes SET subscribed = ? WHERE account_id = ? AND name = ?').run(subscribed ? 1 : 0, accountId, SqliteStore.normalizeName(name));
+    // Subscriptions are names: DELETE and RENAME leave them alone, as in Dovecot (RFC 9051 §6.3.9).
+    const n = SqliteStore.normalizeName(name);
+    if (subscribed) this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, n);
+    else this.q('DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(accountId, n);
+    await this.durable();
+  }
+
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return (this.q('SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name').all(accountId) as { name: string }[]).map((r) => r.name);
   }
 
   // ---- Messages
 
-  /** Reads a structure the row was loaded without (one loader for every row, not a closure each). */
-  private readonly loadStructure = (id: number): SQLInputValue =>
-    (this.q('SELECT structure FROM messages WHERE id = ?').get(id) as { structure: SQLInputValue } | undefined)?.structure ?? null;
+  /** Reads and parses a structure the record was loaded without (one loader for every record). */
+  private readonly loadStructure = (id: number): unknown => {
+    const text = (this.q('SELECT structure FROM messages WHERE id = ?').get(id) as { structure: SQLInputValue } | undefined)?.structure ?? null;
+    return text === null ? null : JSON.parse(String(text));
+  };
 
-  private toMessage(r: Row): MessageRecord {
-    return new LazyMessage(r, this.loadStructure);
+  private toMessage(r: Row): StoredMessage {
+    return new StoredMessage({
+      id: Number(r.id),
+      mailboxId: Number(r.mailbox_id),
+      uid: Number(r.uid),
+      modseq: Number(r.modseq),
+      blobHash: String(r.blob_hash),
+      prefix: r.prefix === null ? new Uint8Array(0) : (r.prefix as Uint8Array),
+      size: Number(r.size),
+      internalDate: new Date(Number(r.internal_date)),
+      flags: bitsToFlags(Number(r.system_flags), r.keywords === '[]' ? [] : (JSON.parse(String(r.keywords)) as string[])),
+    }, this.loadStructure);
+  }
+
+  /**
+   * The records of a mailbox from the index, loaded on first use; undefined when the mailbox is
+   * larger than the whole index (its reads then go to SQLite).
+   */
+  private records(mailboxId: number): MailboxRecords | undefined {
+    this.checkExternalWrites();
+    const hit = this.index.get(mailboxId);
+    if (hit) return hit;
+    const mb = this.q('SELECT message_count FROM mailboxes WHERE id = ?').get(mailboxId) as { message_count: number } | undefined;
+    if (!mb || Number(mb.message_count) > this.index.maxRecords) return undefined;
+    const rows = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? ORDER BY uid`).all(mailboxId) as Row[];
+    return this.index.set(mailboxId, new MailboxRecords(rows.map((r) => this.toMessage(r))));
   }
 
   /** Inserts one message row; must run inside a transaction. */
@@ -464,19 +529,31 @@ export class SqliteStore implements Store {
     const prefix = m.prefix && m.prefix.length > 0 ? m.prefix : null;
     const size = blob.size + (prefix?.length ?? 0);
     const { bits, keywords } = flagsToBits(m.flags ?? []);
+    const internalDate = m.internalDate ?? this.now();
     this.q('INSERT INTO blobs (hash, size, refcount) VALUES (?, ?, 1) ON CONFLICT (hash) DO UPDATE SET refcount = refcount + 1').run(blob.hash, blob.size);
-    this.q('INSERT INTO messages (mailbox_id, uid, modseq, blob_hash, prefix, size, internal_date, system_flags, keywords, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(mailboxId, mb.uid, mb.modseq, blob.hash, prefix, size, (m.internalDate ?? this.now()).getTime(), bits, JSON.stringify(keywords), m.structure === undefined || m.structure === null ? null : JSON.stringify(m.structure));
+    const row = this.q('INSERT INTO messages (mailbox_id, uid, modseq, blob_hash, prefix, size, internal_date, system_flags, keywords, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
+      .get(mailboxId, mb.uid, mb.modseq, blob.hash, prefix, size, internalDate.getTime(), bits, JSON.stringify(keywords), m.structure === undefined || m.structure === null ? null : JSON.stringify(m.structure)) as { id: number };
     this.q('UPDATE mailboxes SET message_count = message_count + 1, total_bytes = total_bytes + ? WHERE id = ?').run(size, mailboxId);
     this.q('UPDATE accounts SET used_bytes = used_bytes + ? WHERE id = ?').run(size, accountId);
-    return { accountId, mailboxId, uid: mb.uid, modseq: mb.modseq };
+    const loaded = this.index.peek(mailboxId);
+    if (loaded) {
+      loaded.add(new StoredMessage({
+        id: Number(row.id), mailboxId, uid: Number(mb.uid), modseq: Number(mb.modseq), blobHash: blob.hash, prefix: prefix ?? new Uint8Array(0), size, internalDate, flags: bitsToFlags(bits, keywords),
+      }, this.loadStructure));
+      this.index.resized(1);
+    }
+    return { accountId, mailboxId, uid: Number(mb.uid), modseq: Number(mb.modseq) };
+  }
+
+  private emitAppends(out: readonly Delivered[]): void {
+    for (const d of out) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
   }
 
   async appendMessage(mailboxId: number, msg: NewMessage): Promise<Delivered> {
     const mb = await this.getMailboxById(mailboxId);
     if (!mb) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
-    const d = this.tx(() => this.insertMessage(mailboxId, mb.accountId, msg.blob, msg));
-    this.emit(mb.accountId, { kind: 'append', mailboxId, uid: d.uid, modseq: d.modseq });
+    const d = await this.commit(() => this.insertMessage(mailboxId, mb.accountId, msg.blob, msg));
+    this.emitAppends([d]);
     return d;
   }
 
@@ -485,47 +562,66 @@ export class SqliteStore implements Store {
   }
 
   async deliverMany(batch: DeliveryBatchItem[]): Promise<Delivered[][]> {
-    const out = this.tx(() => batch.map(({ blob, targets, opts = {} }) => {
+    const out = await this.commit(() => batch.map(({ blob, targets, opts = {} }) => {
       const internalDate = opts.internalDate ?? this.now();
       return targets.map((t) => {
         let mb = this.q('SELECT id FROM mailboxes WHERE account_id = ? AND name = ?').get(t.accountId, SqliteStore.normalizeName(t.mailbox)) as { id: number } | undefined;
         if (!mb) {
           mb = this.q('INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?) RETURNING id')
             .get(t.accountId, SqliteStore.normalizeName(t.mailbox), this.nextUidValidity(t.accountId)) as { id: number };
+          this.q('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(t.accountId, SqliteStore.normalizeName(t.mailbox));
         }
         return this.insertMessage(Number(mb.id), t.accountId, blob, { prefix: t.prefix, flags: t.flags, internalDate, structure: opts.structure });
       });
     }));
-    for (const d of out.flat()) this.emit(d.accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    this.emitAppends(out.flat());
     return out;
   }
 
   async listMessages(mailboxId: number, opts: { fromUid?: number; limit?: number } = {}): Promise<MessageRecord[]> {
-    const rows = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid LIMIT ?').all(mailboxId, opts.fromUid ?? 1, opts.limit ?? -1) as Row[];
+    const from = opts.fromUid ?? 1;
+    const recs = this.records(mailboxId);
+    if (recs) {
+      const f = recs.find(from);
+      const start = f >= 0 ? f : -f - 1;
+      return recs.list.slice(start, opts.limit === undefined || opts.limit < 0 ? undefined : start + opts.limit);
+    }
+    const rows = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid >= ? ORDER BY uid LIMIT ?`).all(mailboxId, from, opts.limit ?? -1) as Row[];
     return rows.map((r) => this.toMessage(r));
   }
 
   async getMessage(mailboxId: number, uid: number): Promise<MessageRecord | undefined> {
-    const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, uid) as Row | undefined;
+    const recs = this.records(mailboxId);
+    if (recs) return recs.get(uid);
+    const r = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uid) as Row | undefined;
     return r ? this.toMessage(r) : undefined;
   }
 
   // ---- IMAP operations (UID map, flags with MODSEQ, expunge tombstones, copy/move)
 
   async listUids(mailboxId: number): Promise<number[]> {
+    const recs = this.records(mailboxId);
+    if (recs) return recs.list.map((m) => m.uid);
     const rows = this.q('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').all(mailboxId) as { uid: number }[];
     return rows.map((r) => Number(r.uid));
   }
 
   async getMessagesByUid(mailboxId: number, uids: readonly number[]): Promise<MessageRecord[]> {
     if (uids.length === 0) return [];
-    const sorted = [...uids].sort((a, b) => a - b);
+    let sorted = uids;
+    for (let i = 1; i < uids.length; i++) {
+      if (uids[i]! <= uids[i - 1]!) {
+        sorted = [...new Set(uids)].sort((a, b) => a - b);
+        break;
+      }
+    }
+    const recs = this.records(mailboxId);
+    if (recs) return recs.pick(sorted);
     const lo = sorted[0]!;
     const hi = sorted[sorted.length - 1]!;
     // Dense requests read the UID range in one pass; sparse ones look each UID up.
     if (hi - lo + 1 <= sorted.length * 4) {
       const want = new Set(sorted);
-      // Without the structure column: most FETCHes need flags and sizes, and IMAP caches structures.
       const rows = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`).all(mailboxId, lo, hi) as Row[];
       return rows.filter((r) => want.has(Number(r.uid))).map((r) => this.toMessage(r));
     }
@@ -541,14 +637,12 @@ export class SqliteStore implements Store {
     const mb = this.q('SELECT highestmodseq, uidnext FROM mailboxes WHERE id = ?').get(mailboxId) as { highestmodseq: number; uidnext: number } | undefined;
     if (!mb) throw new UserError('no-mailbox', `mailbox ${mailboxId} does not exist`);
     if (Number(mb.highestmodseq) <= modseq) return { highestModseq: Number(mb.highestmodseq), uidNext: Number(mb.uidnext), changed: [], expunged: [] };
-    const rows = this.q('SELECT uid, modseq, system_flags, keywords, size FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').all(mailboxId, modseq) as Row[];
-    const gone = this.q('SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').all(mailboxId, modseq) as Row[];
-    return {
-      highestModseq: Number(mb.highestmodseq),
-      uidNext: Number(mb.uidnext),
-      changed: rows.map((r) => ({ uid: Number(r.uid), modseq: Number(r.modseq), size: Number(r.size), flags: bitsToFlags(Number(r.system_flags), JSON.parse(String(r.keywords)) as string[]) })),
-      expunged: gone.map((r) => Number(r.uid)),
-    };
+    const recs = this.records(mailboxId);
+    const changed = recs
+      ? (modseq <= 0 ? recs.list.slice() : recs.list.filter((m) => m.modseq > modseq))
+      : (this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`).all(mailboxId, modseq) as Row[]).map((r) => this.toMessage(r));
+    const gone = modseq <= 0 ? [] : this.q('SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').all(mailboxId, modseq) as Row[];
+    return { highestModseq: Number(mb.highestmodseq), uidNext: Number(mb.uidnext), changed, expunged: gone.map((r) => Number(r.uid)) };
   }
 
   private accountOfMailbox(mailboxId: number): number {
@@ -566,19 +660,18 @@ export class SqliteStore implements Store {
     const accountId = this.accountOfMailbox(mailboxId);
     const want = flagsToBits(flags);
     const wantKw = new Set(want.keywords.map((k) => k.toLowerCase()));
-    const result = this.tx(() => {
+    const recs = this.records(mailboxId);
+    const current = recs ? recs.pick([...new Set(uids)].sort((a, b) => a - b)) : (await this.getMessagesByUid(mailboxId, uids));
+    const result = await this.commit(() => {
       const updated: FlagState[] = [];
       const modified: number[] = [];
       let modseq = 0;
-      for (const uid of uids) {
-        const r = this.q('SELECT id, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? AND uid = ?').get(mailboxId, uid) as Row | undefined;
-        if (!r) continue;
-        if (opts.unchangedSince !== undefined && Number(r.modseq) > opts.unchangedSince) {
-          modified.push(uid);
+      for (const m of current) {
+        if (opts.unchangedSince !== undefined && m.modseq > opts.unchangedSince) {
+          modified.push(m.uid);
           continue;
         }
-        const bits = Number(r.system_flags);
-        const kws = JSON.parse(String(r.keywords)) as string[];
+        const { bits, keywords: kws } = flagsToBits(m.flags);
         let nb = bits;
         let nk = kws;
         if (op === 'add') {
@@ -594,8 +687,10 @@ export class SqliteStore implements Store {
         const same = nb === bits && nk.length === kws.length && nk.every((k) => kws.some((x) => x.toLowerCase() === k.toLowerCase()));
         if (same) continue;
         if (modseq === 0) modseq = this.bumpModseq(mailboxId);
-        this.q('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?').run(nb, JSON.stringify(nk), modseq, Number(r.id));
-        updated.push({ uid, modseq, flags: bitsToFlags(nb, nk) });
+        this.q('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?').run(nb, JSON.stringify(nk), modseq, m.id);
+        const newFlags = bitsToFlags(nb, nk);
+        this.index.peek(mailboxId)?.replace((m as StoredMessage).withFlags(newFlags, modseq));
+        updated.push({ uid: m.uid, modseq, flags: newFlags });
       }
       return { updated, modified };
     });
@@ -604,67 +699,73 @@ export class SqliteStore implements Store {
   }
 
   /** Removes message rows and leaves tombstones; must run inside a transaction. */
-  private removeMessages(mailboxId: number, accountId: number, rows: Row[]): number {
+  private removeMessages(mailboxId: number, accountId: number, rows: readonly { id: number; uid: number; blobHash: string; size: number }[]): number {
     if (rows.length === 0) return 0;
     const modseq = this.bumpModseq(mailboxId);
     let bytes = 0;
     for (const r of rows) {
-      this.q('DELETE FROM messages WHERE id = ?').run(Number(r.id));
-      this.q('UPDATE blobs SET refcount = refcount - 1 WHERE hash = ?').run(String(r.blob_hash));
-      this.q('INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)').run(mailboxId, Number(r.uid), modseq);
-      bytes += Number(r.size);
+      this.q('DELETE FROM messages WHERE id = ?').run(r.id);
+      this.q('UPDATE blobs SET refcount = refcount - 1 WHERE hash = ?').run(r.blobHash);
+      this.q('INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)').run(mailboxId, r.uid, modseq);
+      bytes += r.size;
     }
     this.q('UPDATE mailboxes SET message_count = message_count - ?, total_bytes = MAX(0, total_bytes - ?) WHERE id = ?').run(rows.length, bytes, mailboxId);
     this.q('UPDATE accounts SET used_bytes = MAX(0, used_bytes - ?) WHERE id = ?').run(bytes, accountId);
+    const loaded = this.index.peek(mailboxId);
+    if (loaded) {
+      const before = loaded.list.length;
+      loaded.remove(new Set(rows.map((r) => r.uid)));
+      this.index.resized(loaded.list.length - before);
+    }
     return modseq;
   }
 
   async expungeDeleted(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
     const accountId = this.accountOfMailbox(mailboxId);
     const deletedBit = 1 << systemFlags.indexOf('\\Deleted');
-    const { gone, modseq } = this.tx(() => {
-      let rows = this.q('SELECT id, uid, blob_hash, size FROM messages WHERE mailbox_id = ? AND (system_flags & ?) != 0 ORDER BY uid').all(mailboxId, deletedBit) as Row[];
+    const { gone, modseq } = await this.commit(() => {
+      let rows = (this.q('SELECT id, uid, blob_hash, size FROM messages WHERE mailbox_id = ? AND (system_flags & ?) != 0 ORDER BY uid').all(mailboxId, deletedBit) as Row[])
+        .map((r) => ({ id: Number(r.id), uid: Number(r.uid), blobHash: String(r.blob_hash), size: Number(r.size) }));
       if (uids) {
         const set = new Set(uids);
-        rows = rows.filter((r) => set.has(Number(r.uid)));
+        rows = rows.filter((r) => set.has(r.uid));
       }
-      return { gone: rows.map((r) => Number(r.uid)), modseq: this.removeMessages(mailboxId, accountId, rows) };
+      return { gone: rows.map((r) => r.uid), modseq: this.removeMessages(mailboxId, accountId, rows) };
     });
     for (const uid of gone) this.emit(accountId, { kind: 'expunge', mailboxId, uid, modseq });
     return gone;
   }
 
-  private copyInTx(srcMailboxId: number, uids: readonly number[], dstMailboxId: number, accountId: number): { result: CopyResult; rows: Row[]; delivered: Delivered[] } {
+  private copyInTx(srcMailboxId: number, uids: readonly number[], dstMailboxId: number, accountId: number): { result: CopyResult; rows: StoredMessage[]; delivered: Delivered[] } {
     const dst = this.q('SELECT uidvalidity, account_id FROM mailboxes WHERE id = ?').get(dstMailboxId) as { uidvalidity: number; account_id: number } | undefined;
     if (!dst || Number(dst.account_id) !== accountId) throw new UserError('no-mailbox', `mailbox ${dstMailboxId} does not exist`);
     const sorted = [...new Set(uids)].sort((a, b) => a - b);
-    const rows: Row[] = [];
+    const rows: StoredMessage[] = [];
     for (const u of sorted) {
-      const r = this.q('SELECT * FROM messages WHERE mailbox_id = ? AND uid = ?').get(srcMailboxId, u) as Row | undefined;
-      if (r) rows.push(r);
+      const r = this.q(`SELECT ${messageColumnsLean} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(srcMailboxId, u) as Row | undefined;
+      if (r) rows.push(this.toMessage(r));
     }
     const delivered: Delivered[] = [];
-    for (const r of rows) {
-      const m = this.toMessage(r);
+    for (const m of rows) {
       delivered.push(this.insertMessage(dstMailboxId, accountId, { hash: m.blobHash, size: m.size - m.prefix.length }, { prefix: m.prefix, flags: m.flags, internalDate: m.internalDate, structure: m.structure }));
     }
-    return { result: { uidValidity: Number(dst.uidvalidity), srcUids: rows.map((r) => Number(r.uid)), dstUids: delivered.map((d) => d.uid) }, rows, delivered };
+    return { result: { uidValidity: Number(dst.uidvalidity), srcUids: rows.map((r) => r.uid), dstUids: delivered.map((d) => d.uid) }, rows, delivered };
   }
 
   async copyMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult> {
     const accountId = this.accountOfMailbox(srcMailboxId);
-    const { result, delivered } = this.tx(() => this.copyInTx(srcMailboxId, uids, dstMailboxId, accountId));
-    for (const d of delivered) this.emit(accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    const { result, delivered } = await this.commit(() => this.copyInTx(srcMailboxId, uids, dstMailboxId, accountId));
+    this.emitAppends(delivered);
     return result;
   }
 
   async moveMessages(srcMailboxId: number, uids: readonly number[], dstMailboxId: number): Promise<CopyResult> {
     const accountId = this.accountOfMailbox(srcMailboxId);
-    const { result, delivered, modseq } = this.tx(() => {
+    const { result, delivered, modseq } = await this.commit(() => {
       const c = this.copyInTx(srcMailboxId, uids, dstMailboxId, accountId);
       return { ...c, modseq: this.removeMessages(srcMailboxId, accountId, c.rows) };
     });
-    for (const d of delivered) this.emit(accountId, { kind: 'append', mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+    this.emitAppends(delivered);
     for (const uid of result.srcUids) this.emit(accountId, { kind: 'expunge', mailboxId: srcMailboxId, uid, modseq });
     return result;
   }
@@ -675,6 +776,7 @@ export class SqliteStore implements Store {
 
   async saveStructures(items: readonly { messageId: number; structure: unknown }[]): Promise<void> {
     if (items.length === 0) return;
+    // Not awaited to disk: a structure lost in a crash is parsed again on next use.
     this.tx(() => {
       for (const i of items) this.q('UPDATE messages SET structure = ? WHERE id = ?').run(JSON.stringify(i.structure), i.messageId);
     });
@@ -684,7 +786,7 @@ export class SqliteStore implements Store {
 
   async enqueue(msg: NewQueueMessage): Promise<number> {
     const now = this.now().getTime();
-    return this.tx(() => {
+    return this.commit(() => {
       this.q('INSERT INTO blobs (hash, size, refcount) VALUES (?, ?, 1) ON CONFLICT (hash) DO UPDATE SET refcount = refcount + 1').run(msg.blob.hash, msg.blob.size);
       const r = this.q('INSERT INTO queue (blob_hash, prefix, sender, envid, ret, require_tls, received_from, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
         .get(msg.blob.hash, msg.prefix && msg.prefix.length > 0 ? msg.prefix : null, msg.sender, msg.envid, msg.ret, msg.requireTls ? 1 : 0, msg.receivedFrom, now, now) as { id: number };
