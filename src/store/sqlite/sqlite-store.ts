@@ -513,6 +513,7 @@ export class SqliteStore implements Store {
    * larger than the whole index (its reads then go to SQLite).
    */
   private records(mailboxId: number): MailboxRecords | undefined {
+    if (this.index.maxRecords === 0) return undefined;
     this.checkExternalWrites();
     const hit = this.index.get(mailboxId);
     if (hit) return hit;
