@@ -35,7 +35,7 @@ export async function openContext(dataDir: string, config: Config, opts: OpenOpt
     const missing = existsSync(certPath) ? 'tls.private_key' : 'tls.certificate';
     throw new ConfigError(missing, `${existsSync(certPath) ? keyPath : certPath} does not exist, but listeners use TLS`);
   }
-  const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now() });
+  const store = new SqliteStore({ path: join(dataDir, databaseFile), now: () => clock.now(), indexRecords: config.imap.mailbox_index_messages });
   const blobs = new BlobStore(dataDir);
   await blobs.init();
   const directory = new Directory(store, { recipientDelimiter: config.smtp.recipient_delimiter, passwordRecord: recordOptionsFromSettings(config.auth) });

@@ -22,5 +22,6 @@ export const imapLimits = {
 export const imapSettings = {
   max_connections_per_account: key(count.min(1), { default: 20, doc: 'IMAP sessions one account may have open at once, over all listeners; the next login gets "NO [LIMIT]".' }),
   literal_plus: key(z.enum(['plus', 'minus']), { default: 'plus', doc: 'Non-synchronizing literals: "plus" advertises LITERAL+ (any size, as Dovecot), "minus" advertises LITERAL- (RFC 7888: larger than 4096 bytes get "BAD [TOOBIG]").' }),
+  mailbox_index_messages: key(count, { default: 100000, doc: 'Message records (UID, flags, size, dates; about 250 bytes each) of recently used mailboxes kept in memory so FETCH, SEARCH and SELECT need not read them from the database; a mailbox larger than this is always read from the database. 0 disables.' }),
   idle_check_interval: key(duration, { default: '60s', doc: 'How often an IDLE session also polls the store for changes made by other processes (same-process changes arrive at once).' }),
 } satisfies z.ZodRawShape;

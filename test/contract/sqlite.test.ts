@@ -25,3 +25,20 @@ storeContract('sqlite', {
     return s;
   },
 });
+
+// The same contract with the in-memory mailbox index disabled: every read goes to SQLite.
+storeContract('sqlite without the mailbox index', {
+  async create() {
+    const path = join(dir, `db${n++}.sqlite`);
+    const s = new SqliteStore({ path, indexRecords: 0 });
+    paths.set(s, path);
+    return s;
+  },
+  async reopen(store) {
+    const path = paths.get(store)!;
+    await store.close();
+    const s = new SqliteStore({ path, indexRecords: 0 });
+    paths.set(s, path);
+    return s;
+  },
+});
