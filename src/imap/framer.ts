@@ -9,6 +9,9 @@
 // while it arrives, for the session to stream to a spool file (CONVENTIONS.md §8); the command keeps
 // only its announcement "{n}\r\n", and `spooled` records where its bytes would have been.
 
+/** One shared empty buffer (never written to): 10,000 idle framers need not hold two each. */
+const empty = Buffer.alloc(0);
+
 export interface FramerLimits {
   /** Longest line without its literals (RFC 7162 §4 asks servers to accept at least 8192). */
   maxLineBytes: number;
@@ -113,7 +116,7 @@ function tagOf(b: Buffer): string | null {
 
 export class CommandFramer {
   private readonly limits: FramerLimits;
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = empty;
   /** Pieces of the command framed so far (lines with their CRLF, literal bytes). */
   private parts: Buffer[] = [];
   private partBytes = 0;
@@ -125,7 +128,7 @@ export class CommandFramer {
   private spooled: number[] = [];
   private spooledBytes = 0;
   /** The last bytes of the line being drained (a literal announcement at its end continues it). */
-  private drainTail: Buffer = Buffer.alloc(0);
+  private drainTail: Buffer = empty;
 
   constructor(limits: FramerLimits, options: FramerOptions = {}) {
     this.limits = limits;
@@ -183,7 +186,7 @@ export class CommandFramer {
   /** Drops the command so far and drains the rest of it, then reports `reply`. */
   private drain(reply: Drained, literal = 0, lineSoFar = 0): void {
     this.reset();
-    this.drainTail = Buffer.alloc(0);
+    this.drainTail = empty;
     this.state = literal > 0 ? { kind: 'drain-literal', remaining: literal, reply } : { kind: 'drain-line', reply, line: lineSoFar };
   }
 
@@ -199,7 +202,7 @@ export class CommandFramer {
     if (this.state.kind === 'drain-line') {
       const lf = this.buf.indexOf(LF);
       if (lf < 0) {
-        this.buf = Buffer.alloc(0);
+        this.buf = empty;
         return undefined;
       }
       this.buf = this.buf.subarray(lf + 1);
@@ -209,7 +212,7 @@ export class CommandFramer {
     const lf = this.buf.indexOf(LF);
     if (lf < 0) {
       if (this.buf.length > this.limits.maxLineBytes) {
-        this.buf = Buffer.alloc(0);
+        this.buf = empty;
         this.state = { kind: 'drain-line', reply: { tag: null, text: '', toobig: true, status: 'BAD' }, line: 0 };
       }
       return undefined;
@@ -263,7 +266,7 @@ export class CommandFramer {
           this.buf = this.buf.subarray(take);
           s.remaining -= take;
           if (s.remaining > 0) return { kind: 'needMore' };
-          this.drainTail = Buffer.alloc(0);
+          this.drainTail = empty;
           this.state = { kind: 'drain-line', reply: s.reply, line: 0 };
           continue;
         }
@@ -272,13 +275,13 @@ export class CommandFramer {
           const piece = this.buf.subarray(0, lf < 0 ? this.buf.length : lf);
           this.drainTail = Buffer.concat([this.drainTail, piece.subarray(Math.max(0, piece.length - tailBytes))]).subarray(-tailBytes);
           s.line += piece.length;
-          this.buf = lf < 0 ? Buffer.alloc(0) : this.buf.subarray(lf + 1);
+          this.buf = lf < 0 ? empty : this.buf.subarray(lf + 1);
           if (lf < 0) return { kind: 'needMore' };
           // RFC 7888 §4: a discarded command's further non-synchronising literals are discarded with
           // it (a line longer than the limit is never a literal announcement: it was too long).
           const tail = this.drainTail.length > 0 && this.drainTail[this.drainTail.length - 1] === CR ? this.drainTail.subarray(0, -1) : this.drainTail;
           const ann = s.line <= this.limits.maxLineBytes + 2 ? literalAnnouncement(tail) : undefined;
-          this.drainTail = Buffer.alloc(0);
+          this.drainTail = empty;
           if (ann !== undefined && ann !== 'bad' && !ann.sync) {
             this.state = ann.size > 0 ? { kind: 'drain-literal', remaining: ann.size, reply: s.reply } : { kind: 'drain-line', reply: s.reply, line: 0 };
             continue;
