@@ -127,9 +127,8 @@ export class MessageSource {
   }
 
   async structure(): Promise<MimePart> {
-    if (this.root) return this.root;
-    const hit = this.cache?.structure(this.cacheKey);
-    if (hit) return (this.root = hit);
+    const hit = this.cachedStructure();
+    if (hit) return hit;
     // The record's structure is parsed from JSON on first access (store), so it is read only here.
     const stored = this.msg.structure;
     if (stored && typeof stored === 'object' && 'bodyStart' in stored) {

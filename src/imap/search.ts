@@ -218,7 +218,6 @@ export function matchesRecord(k: SearchKey, m: SearchSubject): boolean {
 }
 
 export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> {
-  if (isCheap(k)) return matchesRecord(k, m);
   switch (k.k) {
     case 'not': return !(await matches(k.key, m));
     case 'or': return (await matches(k.a, m)) || (await matches(k.b, m));
@@ -227,7 +226,8 @@ export async function matches(k: SearchKey, m: SearchSubject): Promise<boolean> 
       return true;
     }
     case 'date': {
-      // SENT* (internal dates are cheap keys, above).
+      if (k.which === 'internal') return matchesRecord(k, m);
+      // SENT*: the Date header.
       const root = await m.src.structure();
       const v = headerText(root, 'date')[0];
       // RFC 9051 §6.4.4: SENT* compare the date of the Date header, in its own time zone.

@@ -1,7 +1,6 @@
 // RFC 9051 §6.4.5 FETCH and §6.4.9 UID FETCH, with RFC 7162 CHANGEDSINCE/VANISHED modifiers and
 // RFC 3516 BINARY. Responses are written message by message with backpressure; no EXPUNGE is sent
 // during FETCH (RFC 9051 §7.5.1), UID FETCH may announce them at its end.
-import type { MessageRecord } from '../../store/index.ts';
 import { ParseError, formatSequenceSet, inSequenceSet, type SequenceSet } from '../args.ts';
 import { formatBodyStructure } from '../bodystructure.ts';
 import { formatEnvelope } from '../envelope.ts';
@@ -63,105 +62,116 @@ function planItems(items: readonly FetchItem[], uid: boolean): PlannedItem[] {
   return out;
 }
 
-/** The items that need nothing but the record, or undefined for the others. */
-function recordItem(it: FetchItem, msg: MessageRecord, flags: readonly string[], modseq: number): string | undefined {
-  switch (it.kind) {
-    case 'UID': return `UID ${msg.uid}`;
-    case 'FLAGS': return `FLAGS ${formatFlags(flags)}`; // \Recent already added by the caller
-    case 'INTERNALDATE': return `INTERNALDATE ${formatInternalDate(msg.internalDate)}`;
-    case 'RFC822.SIZE': return `RFC822.SIZE ${msg.size}`;
-    case 'MODSEQ': return `MODSEQ (${modseq})`;
-    default: return undefined;
+type Piece = string | Uint8Array;
+
+/** One message's response pieces: items without bytes gather into one string; a literal closes it. */
+class Pieces {
+  private readonly out: Piece[] = [];
+  private text = '';
+
+  add(item: string): void {
+    this.text += item;
+  }
+
+  literal(label: string, data: Uint8Array, binary = false): void {
+    this.out.push(`${this.text}${label} ${binary ? '~' : ''}{${data.length}}\r\n`, data);
+    this.text = '';
+  }
+
+  done(): Piece[] {
+    if (this.text) this.out.push(this.text);
+    return this.out;
   }
 }
 
 /**
- * renderMessage without waiting, when every item is at hand: record fields, structures and
- * filtered root headers in the shared cache (a mail client's FETCH of its message list, every
- * time it opens a mailbox). Undefined when some item needs the store or the file.
+ * Renders an item without waiting when it is at hand: record fields, and structures and filtered
+ * root headers in the shared cache (a mail client's FETCH of its message list, every time it opens
+ * a mailbox). False, with nothing written, when the item needs the store or the file.
  */
-function renderCached(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): (string | Uint8Array)[] | undefined {
+function renderAtHand(s: ImapSession, src: MessageSource, { item: it, label }: PlannedItem, flags: readonly string[], modseq: number, p: Pieces): boolean {
   const msg = src.msg;
-  const out: (string | Uint8Array)[] = [];
-  let text = '';
-  for (let i = 0; i < plan.length; i++) {
-    const { item: it, label } = plan[i]!;
-    if (i > 0) text += ' ';
-    const simple = recordItem(it, msg, flags, modseq);
-    if (simple !== undefined) {
-      text += simple;
-      continue;
-    }
-    if (it.kind === 'ENVELOPE' || it.kind === 'BODYSTRUCTURE' || it.kind === 'BODY') {
+  switch (it.kind) {
+    case 'UID': p.add(`UID ${msg.uid}`); return true;
+    case 'FLAGS': p.add(`FLAGS ${formatFlags(flags)}`); return true; // \Recent already added by the caller
+    case 'INTERNALDATE': p.add(`INTERNALDATE ${formatInternalDate(msg.internalDate)}`); return true;
+    case 'RFC822.SIZE': p.add(`RFC822.SIZE ${msg.size}`); return true;
+    case 'MODSEQ': p.add(`MODSEQ (${modseq})`); return true;
+    case 'ENVELOPE': case 'BODYSTRUCTURE': case 'BODY': {
       const root = src.cachedStructure();
-      if (!root) return undefined;
+      if (!root) return false;
       const opts = { utf8: s.utf8 };
-      text += it.kind === 'ENVELOPE' ? `ENVELOPE ${formatEnvelope(root, opts)}` : `${it.kind} ${formatBodyStructure(root, it.kind === 'BODYSTRUCTURE', opts)}`;
-      continue;
+      p.add(it.kind === 'ENVELOPE' ? `ENVELOPE ${formatEnvelope(root, opts)}` : `${it.kind} ${formatBodyStructure(root, it.kind === 'BODYSTRUCTURE', opts)}`);
+      return true;
     }
-    if (it.kind !== 'section' || it.binary || it.partial || it.section.path.length > 0 || (it.section.text !== 'HEADER.FIELDS' && it.section.text !== 'HEADER.FIELDS.NOT')) return undefined;
-    const c = src.cachedRootHeaderFields(it.section.spec);
-    if (!c) return undefined;
-    out.push(`${text}${label} {${c.length}}\r\n`, c);
-    text = '';
+    case 'section': {
+      if (it.binary || it.partial || it.section.path.length > 0 || (it.section.text !== 'HEADER.FIELDS' && it.section.text !== 'HEADER.FIELDS.NOT')) return false;
+      const c = src.cachedRootHeaderFields(it.section.spec);
+      if (!c) return false;
+      p.literal(label, c);
+      return true;
+    }
+    default: return false;
   }
-  if (text) out.push(text);
-  return out;
 }
 
-/** Renders one message's FETCH response pieces (strings and raw bytes). */
-async function renderMessage(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): Promise<(string | Uint8Array)[]> {
+/** Renders an item that needs the structure or the message's bytes. */
+async function renderFromStore(src: MessageSource, { item: it, label }: PlannedItem, utf8: boolean, p: Pieces): Promise<void> {
   const msg = src.msg;
-  const out: (string | Uint8Array)[] = [];
-  const opts = { utf8: s.utf8 };
-  // Items without bytes are gathered into one string; a literal closes it.
-  let text = '';
-  const addLiteral = (head: string, data: Uint8Array, binary = false) => {
-    out.push(`${text}${head} ${binary ? '~' : ''}{${data.length}}\r\n`, data);
-    text = '';
-  };
-  for (let i = 0; i < plan.length; i++) {
-    const { item: it, label } = plan[i]!;
-    if (i > 0) text += ' ';
-    const simple = recordItem(it, msg, flags, modseq);
-    if (simple !== undefined) {
-      text += simple;
-      continue;
+  const opts = { utf8 };
+  switch (it.kind) {
+    case 'ENVELOPE': p.add(`ENVELOPE ${formatEnvelope(await src.structure(), opts)}`); break;
+    case 'BODYSTRUCTURE': p.add(`BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`); break;
+    case 'BODY': p.add(`BODY ${formatBodyStructure(await src.structure(), false, opts)}`); break;
+    case 'RFC822': p.literal('RFC822', await src.read(0, msg.size)); break;
+    case 'RFC822.HEADER': {
+      const root = await src.structure();
+      p.literal('RFC822.HEADER', await src.read(root.start, root.bodyStart));
+      break;
     }
-    switch (it.kind) {
-      case 'ENVELOPE': text += `ENVELOPE ${formatEnvelope(await src.structure(), opts)}`; break;
-      case 'BODYSTRUCTURE': text += `BODYSTRUCTURE ${formatBodyStructure(await src.structure(), true, opts)}`; break;
-      case 'BODY': text += `BODY ${formatBodyStructure(await src.structure(), false, opts)}`; break;
-      case 'RFC822': addLiteral('RFC822', await src.read(0, msg.size)); break;
-      case 'RFC822.HEADER': {
-        const root = await src.structure();
-        addLiteral('RFC822.HEADER', await src.read(root.start, root.bodyStart));
-        break;
-      }
-      case 'RFC822.TEXT': {
-        const root = await src.structure();
-        addLiteral('RFC822.TEXT', await src.read(root.bodyStart, root.end));
-        break;
-      }
-      case 'BINARY.SIZE': {
-        const c = await sectionContent(src, it.section, true);
-        if (!c) throw new ImapNo('No such message part', 'NONEXISTENT');
-        text += `${label} ${c.length}`;
-        break;
-      }
-      case 'section': {
-        let c = await sectionContent(src, it.section, it.binary);
-        if (c === null && it.binary) throw new ImapNo('No such message part', 'NONEXISTENT');
-        // RFC 9051 §6.4.5: a part that does not exist reads as empty.
-        c ??= Buffer.alloc(0);
-        if (it.partial) c = c.subarray(Math.min(it.partial.offset, c.length), Math.min(it.partial.offset + it.partial.length, c.length));
-        addLiteral(label, c, it.binary && c.includes(0));
-        break;
-      }
+    case 'RFC822.TEXT': {
+      const root = await src.structure();
+      p.literal('RFC822.TEXT', await src.read(root.bodyStart, root.end));
+      break;
     }
+    case 'BINARY.SIZE': {
+      const c = await sectionContent(src, it.section, true);
+      if (!c) throw new ImapNo('No such message part', 'NONEXISTENT');
+      p.add(`${label} ${c.length}`);
+      break;
+    }
+    case 'section': {
+      let c = await sectionContent(src, it.section, it.binary);
+      if (c === null && it.binary) throw new ImapNo('No such message part', 'NONEXISTENT');
+      // RFC 9051 §6.4.5: a part that does not exist reads as empty.
+      c ??= Buffer.alloc(0);
+      if (it.partial) c = c.subarray(Math.min(it.partial.offset, c.length), Math.min(it.partial.offset + it.partial.length, c.length));
+      p.literal(label, c, it.binary && c.includes(0));
+      break;
+    }
+    default: throw new Error(`FETCH item ${it.kind} is always at hand`);
   }
-  if (text) out.push(text);
-  return out;
+}
+
+/**
+ * One message's FETCH response pieces: without waiting while every item is at hand, then going
+ * on from the first item that needs the store.
+ */
+function renderMessage(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], flags: readonly string[], modseq: number): Piece[] | Promise<Piece[]> {
+  const p = new Pieces();
+  for (let i = 0; i < plan.length; i++) {
+    if (i > 0) p.add(' ');
+    if (!renderAtHand(s, src, plan[i]!, flags, modseq, p)) return renderRest(s, src, plan, i, flags, modseq, p);
+  }
+  return p.done();
+}
+
+async function renderRest(s: ImapSession, src: MessageSource, plan: readonly PlannedItem[], from: number, flags: readonly string[], modseq: number, p: Pieces): Promise<Piece[]> {
+  for (let i = from; i < plan.length; i++) {
+    if (i > from) p.add(' ');
+    if (!renderAtHand(s, src, plan[i]!, flags, modseq, p)) await renderFromStore(src, plan[i]!, s.utf8, p);
+  }
+  return p.done();
 }
 
 async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean): Promise<void> {
@@ -209,7 +219,8 @@ async function runFetch(s: ImapSession, tag: string, a: FetchArgs, uid: boolean)
       try {
         const shown = view.flagsOf(msg.uid, flags, s.isImap4rev2);
         const src = new MessageSource(s.ctx, msg, s.structures, s.messageCache);
-        const pieces = renderCached(s, src, withFlags, shown, modseq) ?? (await renderMessage(s, src, withFlags, shown, modseq));
+        const rendered = renderMessage(s, src, withFlags, shown, modseq);
+        const pieces = Array.isArray(rendered) ? rendered : await rendered;
         s.write(`* ${seq} FETCH (`);
         for (const p of pieces) s.write(p);
         s.write(')\r\n');

@@ -666,8 +666,8 @@ export class SqliteStore implements Store {
     const accountId = this.accountOfMailbox(mailboxId);
     const want = flagsToBits(flags);
     const wantKw = new Set(want.keywords.map((k) => k.toLowerCase()));
-    const recs = this.records(mailboxId);
-    const current = recs ? recs.pick([...new Set(uids)].sort((a, b) => a - b)) : (await this.getMessagesByUid(mailboxId, uids));
+    // Every record this store hands out is a StoredMessage (from the index or from toMessage).
+    const current = (await this.getMessagesByUid(mailboxId, uids)) as StoredMessage[];
     const result = await this.commit(() => {
       const updated: FlagState[] = [];
       const modified: number[] = [];
@@ -695,7 +695,7 @@ export class SqliteStore implements Store {
         if (modseq === 0) modseq = this.bumpModseq(mailboxId);
         this.q('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?').run(nb, JSON.stringify(nk), modseq, m.id);
         const newFlags = bitsToFlags(nb, nk);
-        this.index.peek(mailboxId)?.replace((m as StoredMessage).withFlags(newFlags, modseq));
+        this.index.peek(mailboxId)?.replace(m.withFlags(newFlags, modseq));
         updated.push({ uid: m.uid, modseq, flags: newFlags });
       }
       return { updated, modified };
