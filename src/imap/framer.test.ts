@@ -83,27 +83,32 @@ test('framer: a refused literal resets the command', () => {
   assert.deepEqual(f.next(), { kind: 'command', bytes: Buffer.from('b NOOP'), spooled: [] });
 });
 
+/**
+ * Feeds one framer 40 random chunks (mostly from `alphabet`), taking every event and accepting or
+ * refusing literals at random; after each chunk, what it buffers stays within its limits.
+ */
+function fuzzFramer(f: CommandFramer, l: FramerLimits, rand: () => number, alphabet: Buffer): void {
+  for (let i = 0; i < 40; i++) {
+    const len = Math.floor(rand() * 30);
+    const chunk = Buffer.alloc(len);
+    for (let j = 0; j < len; j++) chunk[j] = rand() < 0.9 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256);
+    f.push(chunk);
+    for (let k = 0; k < 100; k++) {
+      const ev = f.next();
+      if (ev.kind === 'needMore') break;
+      if (ev.kind === 'literal') {
+        if (rand() < 0.5) f.acceptLiteral();
+        else f.rejectLiteral();
+      }
+    }
+    assert.ok(f.buffered <= l.maxCommandBytes + l.maxLineBytes + 64, `buffered ${f.buffered}`);
+  }
+}
+
 test('framer: seeded fuzz — no crash, buffering stays bounded', () => {
   const rand = rng(7);
   const alphabet = Buffer.from('a1 NOOP{}+~0123456789\r\n"\\()[]<>*%LOGIN ');
-  for (let round = 0; round < 300; round++) {
-    const f = new CommandFramer(limits);
-    for (let i = 0; i < 40; i++) {
-      const len = Math.floor(rand() * 30);
-      const chunk = Buffer.alloc(len);
-      for (let j = 0; j < len; j++) chunk[j] = rand() < 0.9 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256);
-      f.push(chunk);
-      for (let k = 0; k < 100; k++) {
-        const ev = f.next();
-        if (ev.kind === 'needMore') break;
-        if (ev.kind === 'literal') {
-          if (rand() < 0.5) f.acceptLiteral();
-          else f.rejectLiteral();
-        }
-      }
-      assert.ok(f.buffered <= limits.maxCommandBytes + limits.maxLineBytes + 64, `buffered ${f.buffered}`);
-    }
-  }
+  for (let round = 0; round < 300; round++) fuzzFramer(new CommandFramer(limits), limits, rand, alphabet);
 });
 
 // Large literals of APPEND stream out as literalData (the session writes them to a spool file).
@@ -172,23 +177,6 @@ test('framer: seeded fuzz with spooling and LITERAL- — no crash, buffering sta
   const rand = rng(11);
   const alphabet = Buffer.from('a1 APPEND LOGIN{}+~0123456789\r\n"\\()[]*% ');
   for (const l of [spoolLimits, { ...spoolLimits, literalMinus: true }]) {
-    for (let round = 0; round < 200; round++) {
-      const f = new CommandFramer(l, policy);
-      for (let i = 0; i < 40; i++) {
-        const len = Math.floor(rand() * 30);
-        const chunk = Buffer.alloc(len);
-        for (let j = 0; j < len; j++) chunk[j] = rand() < 0.9 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256);
-        f.push(chunk);
-        for (let k = 0; k < 100; k++) {
-          const ev = f.next();
-          if (ev.kind === 'needMore') break;
-          if (ev.kind === 'literal') {
-            if (rand() < 0.5) f.acceptLiteral();
-            else f.rejectLiteral();
-          }
-        }
-        assert.ok(f.buffered <= l.maxCommandBytes + l.maxLineBytes + 64, `buffered ${f.buffered}`);
-      }
-    }
+    for (let round = 0; round < 200; round++) fuzzFramer(new CommandFramer(l, policy), l, rand, alphabet);
   }
 });
